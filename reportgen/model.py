@@ -1,0 +1,308 @@
+"""The format-neutral document model: what a brief says, not how a format draws it.
+
+The reader builds it from the template's Markdown; each writer walks it and returns bytes.
+Like Pandoc's AST, it imports nothing of the project, and every node is a small frozen
+dataclass. `to_json`/`from_json` round-trip a Document, which keeps golden and writer tests
+independent of templates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+# ---------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text, never markup in any writer."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Bold text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    """Italic text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink to an http(s)/mailto URL, or to an anchor (`#id`) inside the document."""
+
+    url: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A numbered citation mark, `[n]`, pointing at the source with anchor `src-<source_id>`."""
+
+    number: int
+    source_id: str
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Text, Strong, Emph, Link, Cite, LineBreak]  # noqa: UP007 (needed at runtime)
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; level 1 is a section, 2 a sub-section. `id` is its anchor, if any."""
+
+    level: int
+    content: tuple[Inline, ...]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph. `style` names a theme paragraph style (None: body text)."""
+
+    content: tuple[Inline, ...]
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One list entry; `id` is an anchor (sources carry `src-<id>`)."""
+
+    content: tuple[Inline, ...]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A bulleted (or, with `ordered`, numbered from `start`) list of one-paragraph items."""
+
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: inline content, its alignment ('left', 'right', 'center')."""
+
+    content: tuple[Inline, ...]
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row; `total_rows` last rows are totals (set in bold, ruled)."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[float, ...] = ()  # relative column widths; empty: writer decides
+    caption: tuple[Inline, ...] = ()
+    total_rows: int = 0
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A set-apart box: kind 'summary' (section summary), 'note', 'executive' or 'warning'."""
+
+    kind: str
+    blocks: tuple[Block, ...]
+    title: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One highlight: a large value, its label, a line of context, and citation marks."""
+
+    value: str
+    label: tuple[Inline, ...]
+    context: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """A box of highlights shown as large numbers with their labels."""
+
+    items: tuple[KeyFigure, ...]
+    title: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a bar chart: value in the chart's unit; `parent` names an enclosing bar."""
+
+    label: str
+    value: float
+    value_label: str
+    note: str = ""
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars sharing one unit (such as 'USD million')."""
+
+    bars: tuple[Bar, ...]
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated event of a timeline; `year` places it on the axis."""
+
+    date: str
+    year: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    """Milestones along a time axis."""
+
+    milestones: tuple[Milestone, ...]
+
+
+Chart = Union[BarChart, TimelineChart]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A numbered figure: a chart drawn by each writer, its caption and its alt text."""
+
+    chart: Chart
+    number: int
+    caption: tuple[Inline, ...]
+    alt: str
+
+
+@dataclass(frozen=True)
+class TableOfContents:
+    """A table of contents (a field in Word; bookmarks suffice in the PDF)."""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """Start a new page."""
+
+
+Block = Union[  # noqa: UP007
+    Heading, Paragraph, BulletList, Table, Callout, KeyFigures, Figure, TableOfContents, PageBreak
+]
+
+# ---------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a document says about itself: title block, running header, file properties."""
+
+    title: str
+    subtitle: str = ""
+    short_title: str = ""
+    date: str = ""  # as shown, e.g. "25 November 2026"
+    date_iso: str = ""  # YYYY-MM-DD, for file properties and reproducible timestamps
+    organisation: str = ""
+    authors: tuple[str, ...] = ()
+    audience: str = ""  # audience or classification line
+    language: str = "en"
+    keywords: tuple[str, ...] = ()
+    subject: str = ""
+    page_size: str = "A4"  # "A4" or "Letter"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole brief: its metadata and its blocks in reading order."""
+
+    meta: Meta
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- JSON
+
+_NODE_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Text, Strong, Emph, Link, Cite, LineBreak, Heading, Paragraph, ListItem, BulletList,
+        Cell, Table, Callout, KeyFigure, KeyFigures, Bar, BarChart, Milestone, TimelineChart,
+        Figure, TableOfContents, PageBreak, Meta, Document,
+    )
+}
+
+
+def to_data(node: Any) -> Any:
+    """Return `node` as plain JSON data, each dataclass tagged with its type under "t"."""
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        data: dict[str, Any] = {"t": type(node).__name__}
+        for f in dataclasses.fields(node):
+            data[f.name] = to_data(getattr(node, f.name))
+        return data
+    if isinstance(node, (tuple, list)):
+        return [to_data(x) for x in node]
+    return node
+
+
+def from_data(data: Any) -> Any:
+    """Return the nodes that `to_data` produced, lists turned back into tuples."""
+    if isinstance(data, dict) and "t" in data:
+        cls = _NODE_TYPES[data["t"]]
+        hints = typing.get_type_hints(cls)
+        kwargs = {k: from_data(v) for k, v in data.items() if k != "t"}
+        for name, value in kwargs.items():
+            if isinstance(value, list) or (hints.get(name) is not None and value is None):
+                kwargs[name] = _tuplify(value)
+        return cls(**kwargs)
+    if isinstance(data, list):
+        return tuple(from_data(x) for x in data)
+    return data
+
+
+def _tuplify(value: Any) -> Any:
+    """Return lists as tuples, recursively (rows of cells are tuples of tuples)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_tuplify(v) for v in value)
+    return value
+
+
+def to_json(doc: Document) -> str:
+    """Return the document as stable, indented JSON (sorted keys, UTF-8 kept)."""
+    return json.dumps(to_data(doc), indent=1, ensure_ascii=False, sort_keys=True)
+
+
+def from_json(text: str) -> Document:
+    """Return the Document saved by `to_json`."""
+    doc = from_data(json.loads(text))
+    if not isinstance(doc, Document):
+        raise ValueError("JSON does not hold a Document")
+    return doc
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """Return the text of inline content, citations as `[n]`, breaks as newlines."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, (Strong, Emph, Link)):
+            parts.append(plain_text(node.children))
+        elif isinstance(node, Cite):
+            parts.append(f"[{node.number}]")
+        elif isinstance(node, LineBreak):
+            parts.append("\n")
+    return "".join(parts)
