@@ -1,0 +1,449 @@
+"""The pipeline end to end: facts -> template -> document -> writers -> files.
+
+`build_brief` renders one brief in memory (and writes it when asked); `build_folder` builds
+many into an output folder: only the stale ones, in parallel worker processes, each output
+written atomically, with `manifest.json` recording what is there.
+
+Staleness is decided without parsing any facts: a brief is up to date when the SHA-256 of
+its facts file, the template asked for, and the hash of everything else an output depends on
+(template files, theme, fonts, reportgen's own code) all match the manifest, and its outputs
+are still on disk with the recorded sizes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportgen import __version__
+from reportgen.errors import FactsError, Problem, UsageError, UserError
+from reportgen.fileio import write_atomic, write_text_atomic
+from reportgen.paths import FONT_DIR, PACKAGE_DIR
+from reportgen.writers import FORMATS, get_writer
+
+MANIFEST = "manifest.json"
+FACTS_SUFFIXES = (".yaml", ".yml", ".json")
+DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class BuiltBrief:
+    """One rendered brief: its identity, the bytes of each format, and where they went."""
+
+    slug: str
+    title: str
+    date: str
+    template: str
+    content_hash: str
+    outputs: dict[str, bytes]
+    pages: dict[str, int]
+    paths: dict[str, Path] = field(default_factory=dict)
+    subtitle: str = ""
+    key_messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One line of the manifest: an output file and what it was made from."""
+
+    path: str
+    format: str
+    sha256: str
+    bytes: int
+    pages: int | None
+    slug: str
+    title: str
+    subtitle: str
+    date: str
+    key_messages: list[str]
+    facts: str
+    facts_hash: str
+    content_hash: str
+    template: str
+    reportgen_version: str = __version__
+
+
+@dataclass
+class BuildReport:
+    """What `build_folder` did: outputs written, briefs skipped as current, failures."""
+
+    built: list[OutputRecord] = field(default_factory=list)
+    up_to_date: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """Return 0 when every brief built (or was current), 2 when any facts were bad."""
+        return 2 if self.failed else 0
+
+
+# ---------------------------------------------------------------- hashing
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of `data`."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def _code_and_fonts_hash() -> str:
+    """Return a hash of reportgen's version, its Python sources and its fonts.
+
+    Hashing the sources (not only the version string) means a changed writer invalidates
+    the cache even before a release bumps the version; it costs a few milliseconds once.
+    """
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")) + sorted(FONT_DIR.glob("*.ttf")):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def dependencies_hash(template: str, templates_dirs: Sequence[Path] = ()) -> str:
+    """Return the hash of what a brief depends on besides its facts.
+
+    That is the template's files and those of every template it extends (their names and
+    bytes, so the theme file counts), the fonts, and reportgen itself.
+    """
+    from reportgen.templating import template_files
+
+    digest = hashlib.sha256(_code_and_fonts_hash().encode())
+    digest.update(template.encode())
+    for path in template_files(template, list(templates_dirs)):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def content_hash(facts_bytes: bytes, template: str, templates_dirs: Sequence[Path] = ()) -> str:
+    """Return the hash identifying a brief's outputs: facts bytes plus all dependencies."""
+    digest = hashlib.sha256(dependencies_hash(template, templates_dirs).encode())
+    digest.update(sha256_bytes(facts_bytes).encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- one brief
+
+
+def _load(facts: Any) -> tuple[Any, bytes]:
+    """Return (Facts, the bytes they were read from) for a Facts object, a path or bytes."""
+    from reportgen.facts import load_facts, parse_facts
+
+    if isinstance(facts, (str, Path)):
+        path = Path(facts)
+        if not path.is_file():
+            raise UsageError(f"{path}: no such facts file")
+        return load_facts(path), path.read_bytes()
+    if isinstance(facts, bytes):
+        return parse_facts(facts), facts
+    source = getattr(facts, "source_bytes", None)
+    if source is None:
+        # A Facts object built in memory: its canonical JSON stands in for the file's bytes.
+        source = facts.model_dump_json().encode()
+    return facts, source
+
+
+def theme_for(template: str, templates_dirs: Sequence[Path] = ()) -> Any:
+    """Return the Theme of a template: its `theme.yaml` if it has one, else the house theme."""
+    from reportgen.templating import template_files
+    from reportgen.theme import default_theme
+
+    for path in template_files(template, list(templates_dirs)):
+        if path.name == "theme.yaml":
+            try:
+                from reportgen.themefile import load_theme
+            except ImportError:  # theme files arrive with the pictures work
+                break
+            return load_theme(path)
+    return default_theme()
+
+
+def render_formats(doc: Any, formats: Sequence[str], theme: Any) -> tuple[dict[str, bytes], dict]:
+    """Return the bytes of each format and the page count of the PDF (when asked for)."""
+    outputs: dict[str, bytes] = {}
+    pages: dict[str, int] = {}
+    for fmt in formats:
+        data = get_writer(fmt)(doc, theme)
+        outputs[fmt] = data
+        if fmt == "pdf":
+            pages["pdf"] = pdf_page_count(data)
+    return outputs, pages
+
+
+def pdf_page_count(data: bytes) -> int:
+    """Return the number of pages of a PDF reportgen wrote (its /Count in the page tree)."""
+    import re
+
+    counts = [int(m) for m in re.findall(rb"/Count (\d+)", data)]
+    return max(counts) if counts else 0
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """Return the formats as a tuple, or raise UsageError naming an unknown one."""
+    result = tuple(dict.fromkeys(formats))
+    for fmt in result:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if not result:
+        raise UsageError("no output format asked for")
+    return result
+
+
+def build_brief(
+    facts: Any,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    template: str | None = None,
+    templates_dirs: Sequence[Path] = (),
+    *,
+    sandboxed: bool = False,
+    out_dir: Path | None = None,
+    theme: Any = None,
+) -> BuiltBrief:
+    """Return one brief rendered in each of `formats`, written into `out_dir` when given.
+
+    `facts` is a Facts object, a path to a facts file, or the file's bytes. Raises a
+    UserError subclass for bad facts, an unknown template or a layout that cannot be set.
+    """
+    from reportgen.templating import build_document
+
+    formats = check_formats(formats)
+    facts_obj, facts_bytes = _load(facts)
+    template_name = template or facts_obj.meta.template
+    doc = build_document(facts_obj, template_name, list(templates_dirs), sandboxed=sandboxed)
+    theme = theme or theme_for(template_name, templates_dirs)
+    outputs, pages = render_formats(doc, formats, theme)
+    meta = facts_obj.meta
+    brief = BuiltBrief(
+        slug=meta.slug,
+        title=meta.title,
+        date=meta.date.isoformat(),
+        template=template_name,
+        content_hash=content_hash(facts_bytes, template_name, templates_dirs),
+        outputs=outputs,
+        pages=pages,
+        subtitle=meta.subtitle or "",
+        key_messages=tuple(facts_obj.key_messages),
+    )
+    if out_dir is not None:
+        for fmt, data in outputs.items():
+            brief.paths[fmt] = write_atomic(Path(out_dir) / f"{meta.slug}.{fmt}", data)
+    return brief
+
+
+# ---------------------------------------------------------------- many briefs
+
+
+def find_facts(paths: Sequence[Path]) -> list[Path]:
+    """Return the facts files named by `paths`, folders expanded to their facts files."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in FACTS_SUFFIXES))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Return the manifest's entries keyed by output path; empty when absent or unreadable."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in data["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_manifest(out_dir: Path, entries: Iterable[dict[str, Any]]) -> Path:
+    """Write manifest.json atomically, entries sorted by path; return its path."""
+    outputs = sorted(entries, key=lambda e: e["path"])
+    data = {"reportgen_version": __version__, "outputs": outputs}
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return write_text_atomic(out_dir / MANIFEST, text)
+
+
+def _is_current(
+    entries: list[dict[str, Any]], facts_hash: str, deps_hash: str, out_dir: Path
+) -> bool:
+    """Return True when a facts file's manifest entries match and its outputs are intact."""
+    if not entries:
+        return False
+    for entry in entries:
+        if entry.get("facts_hash") != facts_hash or entry.get("deps_hash") != deps_hash:
+            return False
+        target = out_dir / entry["path"]
+        if not target.is_file() or target.stat().st_size != entry.get("bytes"):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One facts file to build in a worker (picklable)."""
+
+    facts_path: Path
+    out_dir: Path
+    formats: tuple[str, ...]
+    template: str | None
+    templates_dirs: tuple[Path, ...]
+
+
+def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
+    """Build one facts file (in a worker); return its manifest entries or its problems."""
+    try:
+        facts_bytes = job.facts_path.read_bytes()
+        brief = build_brief(
+            job.facts_path, job.formats, job.template, job.templates_dirs, out_dir=job.out_dir
+        )
+    except FactsError as exc:
+        return (str(exc), list(exc.problems))
+    except UserError as exc:
+        return (f"{job.facts_path}: {exc}", [])
+    except OSError as exc:
+        return (f"{job.facts_path}: {exc.strerror or exc}", [])
+    deps = dependencies_hash(brief.template, job.templates_dirs)
+    entries = []
+    for fmt, data in brief.outputs.items():
+        record = OutputRecord(
+            path=f"{brief.slug}.{fmt}",
+            format=fmt,
+            sha256=sha256_bytes(data),
+            bytes=len(data),
+            pages=brief.pages.get(fmt),
+            slug=brief.slug,
+            title=brief.title,
+            subtitle=brief.subtitle,
+            date=brief.date,
+            key_messages=list(brief.key_messages),
+            facts=str(job.facts_path),
+            facts_hash=sha256_bytes(facts_bytes),
+            content_hash=brief.content_hash,
+            template=brief.template,
+        )
+        entries.append(asdict(record) | {"deps_hash": deps, "template_asked": job.template})
+    return entries
+
+
+ProgressFn = Callable[[str, Path, int, int], None]
+
+
+def build_folder(
+    facts_paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    template: str | None = None,
+    templates_dirs: Sequence[Path] = (),
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    progress: ProgressFn | None = None,
+) -> BuildReport:
+    """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
+
+    One invalid facts file does not stop the others: every valid brief is built, every
+    failure is reported, and the report's exit code is 2 when anything failed. `progress`
+    is called as progress(event, facts_path, done, total) with event "built", "current" or
+    "failed".
+    """
+    started = time.perf_counter()
+    formats = check_formats(formats)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = find_facts(facts_paths)
+    report = BuildReport()
+    manifest = read_manifest(out_dir)
+    by_facts: dict[str, list[dict[str, Any]]] = {}
+    for entry in manifest.values():
+        by_facts.setdefault(entry.get("facts", ""), []).append(entry)
+
+    todo: list[_Job] = []
+    dirs = tuple(Path(d) for d in templates_dirs)
+    deps_cache: dict[str, str] = {}
+    for path in files:
+        entries = [
+            e
+            for e in by_facts.get(str(path), [])
+            if e.get("format") in formats and e.get("template_asked") == template
+        ]
+        if not force and len(entries) == len(formats) and path.is_file():
+            name = entries[0].get("template", "")
+            if name not in deps_cache:
+                deps_cache[name] = _safe_deps_hash(name, dirs)
+            facts_hash = sha256_bytes(path.read_bytes())
+            if _is_current(entries, facts_hash, deps_cache[name], out_dir):
+                report.up_to_date += 1
+                if progress:
+                    progress("current", path, report.up_to_date, len(files))
+                continue
+        todo.append(_Job(path, out_dir, formats, template, dirs))
+
+    new_entries: dict[str, dict[str, Any]] = {}
+    slugs: dict[str, Path] = {}
+    for done, (job, result) in enumerate(_run_jobs(todo, jobs), start=report.up_to_date + 1):
+        if isinstance(result, tuple):
+            message, problems = result
+            report.failed.append((job.facts_path, message))
+            report.problems.extend(problems)
+            event = "failed"
+        else:
+            slug = result[0]["slug"]
+            if slug in slugs:
+                msg = f"{job.facts_path}: slug {slug!r} is also the slug of {slugs[slug]}"
+                report.failed.append((job.facts_path, msg))
+                event = "failed"
+            else:
+                slugs[slug] = job.facts_path
+                for entry in result:
+                    new_entries[entry["path"]] = entry
+                    report.built.append(_record(entry))
+                event = "built"
+        if progress:
+            progress(event, job.facts_path, done, len(files))
+
+    kept = {
+        path: entry
+        for path, entry in manifest.items()
+        if path not in new_entries and (out_dir / path).is_file()
+    }
+    write_manifest(out_dir, [*kept.values(), *new_entries.values()])
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _safe_deps_hash(template: str, templates_dirs: Sequence[Path]) -> str:
+    """Return dependencies_hash, or "" when the template is gone (so the brief rebuilds)."""
+    try:
+        return dependencies_hash(template, templates_dirs)
+    except UserError:
+        return ""
+
+
+def _record(entry: dict[str, Any]) -> OutputRecord:
+    """Return the OutputRecord held in a manifest entry."""
+    names = OutputRecord.__dataclass_fields__
+    return OutputRecord(**{k: v for k, v in entry.items() if k in names})
+
+
+def _run_jobs(
+    todo: list[_Job], jobs: int | None
+) -> Iterable[tuple[_Job, list[dict[str, Any]] | tuple[str, list[Problem]]]]:
+    """Yield (job, result) for each job, in worker processes when more than one is useful."""
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for job in todo:
+            yield job, _build_job(job)
+        return
+    # Results are taken in submission order so progress and the manifest are deterministic.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: list[tuple[_Job, Future]] = [(job, pool.submit(_build_job, job)) for job in todo]
+        for job, future in futures:
+            yield job, future.result()
