@@ -1,0 +1,85 @@
+"""The chart fonts: the theme's TrueType files registered once with reportlab, and text metrics.
+
+reportlab draws a `String` with a font registered in `pdfmetrics`; a TrueType font (not one of
+the 14 standard PDF fonts) is what carries the rupee sign and Devanagari into both the vector
+drawing and its raster copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from reportgen.theme import Theme
+
+_DEVANAGARI = range(0x0900, 0x0980)
+
+
+@dataclass(frozen=True)
+class ChartFonts:
+    """The reportlab font names a chart uses for each text role."""
+
+    regular: str
+    bold: str
+    italic: str
+    devanagari: str | None
+    devanagari_bold: str | None
+
+
+@cache
+def register_ttf(path: Path) -> str:
+    """Return the reportlab name of the TrueType font at `path`, registering it on first use."""
+    name = f"rg-{path.stem}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+def chart_fonts(theme: Theme) -> ChartFonts:
+    """Return the theme's fonts registered with reportlab, ready for `String.fontName`."""
+    family = theme.body_font
+    deva = theme.script_fonts.get("devanagari")
+    deva_bold = theme.script_fonts.get("devanagari-bold", deva)
+    return ChartFonts(
+        regular=register_ttf(family.regular),
+        bold=register_ttf(family.bold),
+        italic=register_ttf(family.italic),
+        devanagari=register_ttf(deva) if deva else None,
+        devanagari_bold=register_ttf(deva_bold) if deva_bold else None,
+    )
+
+
+def font_for(text: str, font: str, fonts: ChartFonts) -> str:
+    """Return `font`, or the Devanagari font when `text` holds Devanagari letters."""
+    if fonts.devanagari and any(ord(ch) in _DEVANAGARI for ch in text):
+        return (
+            fonts.devanagari_bold
+            if font == fonts.bold and fonts.devanagari_bold
+            else fonts.devanagari
+        )
+    return font
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """Return the advance width (pt) of `text` set in `font` at `size`."""
+    return float(pdfmetrics.stringWidth(text, font, size))
+
+
+def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Return `text` broken at spaces into lines no wider than `max_width` where words allow."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if current and text_width(candidate, font, size) > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines or [""]

@@ -1,0 +1,258 @@
+"""The timeline: milestones as markers on a horizontal dated axis, with labels that never collide.
+
+Milestones alternate above and below the axis. On each side every label gets the stretch of
+axis nearest its marker (up to halfway to the next marker on that side), wraps its text to that
+width, and is tied to its marker by a leader; a label that still overlaps a neighbour moves one
+tier further from the axis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
+
+from reportgen.errors import LayoutError
+from reportgen.model import Milestone, TimelineChart
+from reportgen.writers.charts.fonts import font_for, text_width, wrap
+from reportgen.writers.charts.style import ChartStyle
+
+EDGE = 10.0  # pt kept clear at each end of the axis
+MAX_LABEL_W = 150.0  # pt: wider labels read as paragraphs
+MIN_LABEL_W = 72.0
+GAP = 8.0  # pt between neighbouring labels on one side
+STEM = 12.0  # pt from the axis to the nearest tier of labels
+TIER_GAP = 6.0
+
+
+@dataclass
+class _Label:
+    """One milestone's label: its marker, side, box and wrapped lines."""
+
+    milestone: Milestone
+    index: int  # position in chart.milestones
+    x: float  # marker position
+    above: bool
+    left: float = 0.0
+    width: float = 0.0
+    lines: tuple[str, ...] = ()
+    tier: int = 0
+
+    def height(self, style: ChartStyle) -> float:
+        """Return the label's height: the date line and its wrapped text."""
+        return style.label_size * 1.25 + len(self.lines) * style.small_size * 1.25 + 4.0
+
+
+def timeline_drawing(chart: TimelineChart, style: ChartStyle, width: float) -> Drawing:
+    """Return the timeline drawn `width` pt wide; its height follows from the labels."""
+    for m in chart.milestones:
+        if not math.isfinite(m.year):
+            raise LayoutError(f"timeline: milestone {m.label!r} has no usable year ({m.year})")
+    lo, hi = _domain(chart.milestones)
+    x_of = lambda year: EDGE + (width - 2 * EDGE) * (year - lo) / (hi - lo)  # noqa: E731
+    order = sorted(range(len(chart.milestones)), key=lambda i: chart.milestones[i].year)
+    labels = [
+        _Label(chart.milestones[i], i, x_of(chart.milestones[i].year), above=(n % 2 == 0))
+        for n, i in enumerate(order)
+    ]
+    for above in (True, False):
+        _place_side([lab for lab in labels if lab.above == above], style, width)
+    above_h = _side_height([lab for lab in labels if lab.above], style)
+    below_h = _side_height([lab for lab in labels if not lab.above], style)
+    years_h = style.small_size * 1.6
+    height = 4.0 + above_h + STEM + years_h + STEM + below_h + 4.0
+    axis_y = height - 4.0 - above_h - STEM
+    d = Drawing(width, height)
+    _axis(d, style, lo, hi, x_of, axis_y)
+    for side in (True, False):
+        tiers = _tier_heights([lab for lab in labels if lab.above == side], style)
+        for lab in (lab for lab in labels if lab.above == side):
+            _draw_label(d, lab, style, axis_y, years_h, tiers)
+    _year_labels(d, style, lo, hi, x_of, axis_y)
+    for lab in labels:
+        d.add(
+            Circle(
+                lab.x,
+                axis_y,
+                3.2,
+                fillColor=style.strong,
+                strokeColor=style.background,
+                strokeWidth=1.0,
+            ),
+            name=f"marker{lab.index}",
+        )
+    return d
+
+
+def _domain(milestones: tuple[Milestone, ...]) -> tuple[float, float]:
+    """Return the axis range: whole years around the milestones, with a little air."""
+    first = min(m.year for m in milestones)
+    last = max(m.year for m in milestones)
+    lo = math.floor(first) - (0.25 if first == math.floor(first) else 0.0)
+    hi = max(math.floor(last) + 1.0, last + 0.25)
+    return lo, hi
+
+
+def _place_side(labels: list[_Label], style: ChartStyle, width: float) -> None:
+    """Give each label on one side its box (the axis stretch nearest its marker) and its tier."""
+    for k, lab in enumerate(labels):
+        # The stretch of axis this label may use: up to halfway to its neighbours on this side.
+        a = 0.0 if k == 0 else (labels[k - 1].x + lab.x) / 2 + GAP / 2
+        b = width if k == len(labels) - 1 else (lab.x + labels[k + 1].x) / 2 - GAP / 2
+        allotted = max(MIN_LABEL_W, min(MAX_LABEL_W, b - a))
+        text = lab.milestone.label
+        font = font_for(text, style.fonts.regular, style.fonts)
+        lab.lines = tuple(wrap(text, font, style.small_size, allotted))
+        content = max([text_width(line, font, style.small_size) for line in lab.lines])
+        lab.width = min(width, max(content, _date_width(lab, style)))
+        lab.left = _centred_within(lab.x, lab.width, max(0.0, a), min(width, max(b, a + lab.width)))
+    for k, lab in enumerate(labels):
+        taken = [
+            o
+            for o in labels[:k]
+            if o.left < lab.left + lab.width + GAP and lab.left < o.left + o.width + GAP
+        ]
+        while any(o.tier == lab.tier for o in taken):
+            lab.tier += 1
+
+
+def _centred_within(x: float, w: float, a: float, b: float) -> float:
+    """Return the left edge of a `w` wide box centred on `x`, moved inside [a, b] if need be."""
+    left = min(max(x - w / 2, a), b - w)
+    return max(0.0, left)
+
+
+def _date_width(lab: _Label, style: ChartStyle) -> float:
+    """Return the width of the label's date line."""
+    date = lab.milestone.date
+    return text_width(date, font_for(date, style.fonts.bold, style.fonts), style.label_size)
+
+
+def _tier_heights(labels: list[_Label], style: ChartStyle) -> list[float]:
+    """Return the height of each tier on one side: its tallest label."""
+    tiers = [0.0] * (1 + max((lab.tier for lab in labels), default=0))
+    for lab in labels:
+        tiers[lab.tier] = max(tiers[lab.tier], lab.height(style))
+    return tiers
+
+
+def _side_height(labels: list[_Label], style: ChartStyle) -> float:
+    """Return the room one side's tiers of labels need."""
+    tiers = _tier_heights(labels, style)
+    return sum(tiers) + TIER_GAP * (len(tiers) - 1) if labels else 0.0
+
+
+def _year_step(style: ChartStyle, lo: float, hi: float, span: float) -> int:
+    """Return how many years apart the labelled ticks are, so year numbers never touch."""
+    per_year = span / (hi - lo)
+    label_w = text_width("0000", style.fonts.regular, style.small_size) + 8.0
+    return next(k for k in (1, 2, 5, 10, 20, 50, 100, 10**9) if per_year * k >= label_w)
+
+
+def _years(style: ChartStyle, lo: float, hi: float, x_of: Callable[[float], float]) -> list[int]:
+    """Return the years that get a labelled tick."""
+    step = _year_step(style, lo, hi, x_of(hi) - x_of(lo))
+    return [y for y in range(math.ceil(lo), math.floor(hi) + 1) if y % step == 0]
+
+
+def _axis(
+    d: Drawing,
+    style: ChartStyle,
+    lo: float,
+    hi: float,
+    x_of: Callable[[float], float],
+    axis_y: float,
+) -> None:
+    """Draw the axis line and a tick at the start of each labelled year."""
+    d.add(Line(x_of(lo), axis_y, x_of(hi), axis_y, strokeColor=style.muted, strokeWidth=1.2))
+    for year in _years(style, lo, hi, x_of):
+        x = x_of(year)
+        d.add(Line(x, axis_y + 2.5, x, axis_y - 2.5, strokeColor=style.muted, strokeWidth=0.8))
+
+
+def _year_labels(
+    d: Drawing,
+    style: ChartStyle,
+    lo: float,
+    hi: float,
+    x_of: Callable[[float], float],
+    axis_y: float,
+) -> None:
+    """Draw each year under its tick on a white patch, so leaders pass behind the numbers."""
+    y = axis_y - STEM + 1.0
+    for year in _years(style, lo, hi, x_of):
+        text = str(year)
+        w = text_width(text, style.fonts.regular, style.small_size) + 2.0
+        x = x_of(year)
+        d.add(
+            Rect(
+                x - w / 2,
+                y - style.small_size * 0.3,
+                w,
+                style.small_size * 1.1,
+                fillColor=style.background,
+                strokeColor=None,
+            )
+        )
+        d.add(
+            String(
+                x,
+                y,
+                text,
+                fontName=style.fonts.regular,
+                fontSize=style.small_size,
+                fillColor=style.muted,
+                textAnchor="middle",
+            )
+        )
+
+
+def _draw_label(
+    d: Drawing,
+    lab: _Label,
+    style: ChartStyle,
+    axis_y: float,
+    years_h: float,
+    tiers: list[float],
+) -> None:
+    """Draw a label's leader, the rule along its axis-side edge, its date and its text."""
+    offset = STEM + sum(tiers[: lab.tier]) + TIER_GAP * lab.tier
+    h = lab.height(style)
+    if lab.above:
+        edge = axis_y + offset
+        top = edge + h
+    else:
+        edge = axis_y - years_h - offset
+        top = edge
+    d.add(Line(lab.x, axis_y, lab.x, edge, strokeColor=style.rule, strokeWidth=0.7))
+    d.add(
+        Line(lab.left, edge, lab.left + lab.width, edge, strokeColor=style.strong, strokeWidth=1.0)
+    )
+    y = top - 2.0 - style.label_size if lab.above else edge - 2.5 - style.label_size
+    date = lab.milestone.date
+    d.add(
+        String(
+            lab.left,
+            y,
+            date,
+            fontName=font_for(date, style.fonts.bold, style.fonts),
+            fontSize=style.label_size,
+            fillColor=style.strong,
+            textAnchor="start",
+        )
+    )
+    for line in lab.lines:
+        y -= style.small_size * 1.25
+        d.add(
+            String(
+                lab.left,
+                y,
+                line,
+                fontName=font_for(line, style.fonts.regular, style.fonts),
+                fontSize=style.small_size,
+                fillColor=style.text,
+                textAnchor="start",
+            )
+        )
