@@ -1,0 +1,67 @@
+"""Keep headings (and captions) with what follows, without pushing long content to a new page.
+
+reportlab's keepWithNext does not bind a heading to a container (a list, a KeepTogether),
+and its KeepTogether moves any content taller than a page to a fresh page. Here a heading
+group moves to the next page only when the heading and the start of what follows do not fit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.platypus import KeepTogether
+from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.flowables import Flowable
+
+_MIN_FOLLOWING = 72.0  # points of the following block that must sit under its heading
+
+
+class KeepWithNext(KeepTogether):
+    """Flowables kept on one page when they fit; else at least their start stays together."""
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        """Return the width and a huge height, which makes the frame call `split`."""
+        self._heights = [
+            f.wrapOn(self.canv, aW, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+            for f in self._content
+        ]
+        self._H = sum(self._heights)
+        self._H0 = self._heights[0] if self._heights else 0
+        self._wrapInfo = aW, aH
+        return aW, 0xFFFFFF
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        """Return the content, preceded by a frame break when its start does not fit here."""
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content: list[Any] = list(self._content)
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        frame_height = frame._height if frame is not None else aH
+        if aH >= self._H or at_top:
+            return content
+        if frame_height >= self._H:
+            return [FrameBreak(), *content]
+        start = sum(self._heights[:-1]) + min(self._heights[-1], _MIN_FOLLOWING)
+        return [FrameBreak(), *content] if start > aH else content
+
+
+def keep_headings_with_next(story: list[Flowable]) -> list[Flowable]:
+    """Return `story` with each run of flagged flowables grouped with the block after it.
+
+    A flowable is flagged by a true `keep_with_next` attribute (headings, captions).
+    """
+    out: list[Flowable] = []
+    pending: list[Flowable] = []
+    for flow in story:
+        if getattr(flow, "keep_with_next", False):
+            pending.append(flow)
+            continue
+        if pending:
+            inner = list(flow._content) if type(flow) is KeepTogether else [flow]
+            out.append(KeepWithNext([*pending, *inner]))
+            pending = []
+        else:
+            out.append(flow)
+    out.extend(pending)
+    return out

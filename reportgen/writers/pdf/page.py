@@ -1,0 +1,148 @@
+"""The page: size and margins from the theme, running header, "Page X of Y", bookmarks.
+
+"Page X of Y" is set in one pass: each page draws a small form XObject named for it, and the
+forms are filled in when the canvas is saved and the page count is known. (The usual
+deferred-showPage recipe would break bookmarks, which point at pages as they are added.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.flowables import Flowable
+
+from reportgen.model import Meta
+from reportgen.theme import Theme
+from reportgen.writers.pdf.fonts import FontSet
+from reportgen.writers.pdf.safety import clean_text
+from reportgen.writers.pdf.styles import Styles
+
+
+class PageCountCanvas(Canvas):
+    """A canvas that fills each page's "Page X of Y" form once the page count is known."""
+
+    footer_font: tuple[str, float] = ("Helvetica", 8.0)
+    footer_colour: Any = None
+    footer_right: float = 0.0
+    footer_y: float = 0.0
+    pages_counted: int = 0
+
+    def save(self) -> None:
+        """Write each page's page-number form, then the PDF; the count is kept."""
+        total = self.getPageNumber() - 1  # the page after the last showPage is never shown
+        self.pages_counted = total
+        font, size = self.footer_font
+        for page in range(1, total + 1):
+            self.beginForm(f"rgPageNo{page}")
+            self.setFont(font, size)
+            if self.footer_colour is not None:
+                self.setFillColor(self.footer_colour)
+            self.drawRightString(self.footer_right, self.footer_y, f"Page {page} of {total}")
+            self.endForm()
+        super().save()
+
+
+class BriefDocTemplate(BaseDocTemplate):
+    """A document with one frame per page, a running header and footer, and bookmarks."""
+
+    def __init__(self, buffer: Any, theme: Theme, meta: Meta, styles: Styles, **kw: Any) -> None:
+        """Lay out pages for `theme` (page size from `meta` when it names one)."""
+        page_size = meta.page_size if meta.page_size in ("A4", "Letter") else theme.page_size
+        width_mm, height_mm = theme.with_page_size(page_size).page_mm()
+        top, right, bottom, left = (m * mm for m in theme.margins_mm)
+        super().__init__(
+            buffer,
+            pagesize=(width_mm * mm, height_mm * mm),
+            leftMargin=left,
+            rightMargin=right,
+            topMargin=top,
+            bottomMargin=bottom,
+            initialFontName=styles.fonts.regular,
+            **kw,
+        )
+        self.meta = meta
+        self.styles = styles
+        self.outline_level = -1
+        frame = Frame(
+            left,
+            bottom,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    "first", [frame], onPage=self._first_page, autoNextPageTemplate="later"
+                ),
+                PageTemplate("later", [frame], onPage=self._later_page),
+            ]
+        )
+
+    # ------------------------------------------------------------------ page furniture
+
+    def _first_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Draw the footer only: the title block opens the first page."""
+        self._footer(canv)
+
+    def _later_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """Draw the running header and the footer."""
+        self._header(canv)
+        self._footer(canv)
+
+    def _header(self, canv: Canvas) -> None:
+        """Draw the short title left, the date right, and a hairline under them."""
+        fonts: FontSet = self.styles.fonts
+        size = self.styles.para["header_footer"].fontSize
+        c = self.styles.colours
+        y = self.pagesize[1] - self.topMargin + 14
+        left, right = self.leftMargin, self.leftMargin + self.width
+        canv.saveState()
+        canv.setFont(fonts.regular, size)
+        canv.setFillColor(c.muted)
+        canv.drawString(left, y, clean_text(self.meta.short_title or self.meta.title))
+        canv.drawRightString(right, y, clean_text(self.meta.date))
+        canv.setStrokeColor(c.rule)
+        canv.setLineWidth(0.5)
+        canv.line(left, y - 4, right, y - 4)
+        canv.restoreState()
+
+    def _footer(self, canv: Canvas) -> None:
+        """Draw the organisation left and this page's "Page X of Y" form right."""
+        fonts: FontSet = self.styles.fonts
+        size = self.styles.para["header_footer"].fontSize
+        c = self.styles.colours
+        y = self.bottomMargin - 20
+        left, right = self.leftMargin, self.leftMargin + self.width
+        canv.saveState()
+        canv.setStrokeColor(c.rule)
+        canv.setLineWidth(0.5)
+        canv.line(left, y + 10, right, y + 10)
+        canv.setFont(fonts.regular, size)
+        canv.setFillColor(c.muted)
+        canv.drawString(left, y, clean_text(self.meta.organisation or self.meta.title))
+        if isinstance(canv, PageCountCanvas):
+            canv.footer_font = (fonts.regular, size)
+            canv.footer_colour = c.muted
+            canv.footer_right, canv.footer_y = right, y
+            canv.doForm(f"rgPageNo{canv.getPageNumber()}")
+        canv.restoreState()
+
+    # ------------------------------------------------------------------ bookmarks
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """Add an outline entry for each heading, nested by level (never skipping one)."""
+        entry = getattr(flowable, "outline_entry", None)
+        if entry is None:
+            return
+        title, key, level = entry
+        level = min(level, self.outline_level + 1)
+        self.outline_level = level
+        self.canv.addOutlineEntry(title, key, level=level, closed=False)

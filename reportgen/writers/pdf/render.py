@@ -1,0 +1,115 @@
+"""Render a Document to PDF bytes: page template, flowables from the visitor, one build."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
+from reportlab.platypus.flowables import Flowable
+
+from reportgen.errors import LayoutError
+from reportgen.model import Document
+from reportgen.theme import Theme, default_theme
+from reportgen.writers.pdf.boxes import title_block
+from reportgen.writers.pdf.fonts import install_shaping_filter
+from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.keep import keep_headings_with_next
+from reportgen.writers.pdf.page import BriefDocTemplate, PageCountCanvas
+from reportgen.writers.pdf.styles import theme_styles
+from reportgen.writers.pdf.tables import BriefTable
+from reportgen.writers.pdf.visitor import PdfVisitor, document_anchors
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+_default_theme: Theme | None = None
+
+
+def _theme(theme: Theme | None) -> Theme:
+    """Return `theme`, or the house theme (built once)."""
+    global _default_theme
+    if theme is not None:
+        return theme
+    if _default_theme is None:
+        _default_theme = default_theme()
+    return _default_theme
+
+
+class _TrackingDocTemplate(BriefDocTemplate):
+    """The brief's template, remembering the flowable being placed (for error messages)."""
+
+    current: Flowable | None = None
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables:
+            self.current = flowables[0]
+        super().handle_flowable(flowables)
+
+
+def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
+    """Return the PDF of `doc` as bytes and its number of pages.
+
+    Raises reportgen.errors.LayoutError when content cannot be laid out (a table cell taller
+    than a page). The same Document and theme always give the same bytes.
+    """
+    theme = _theme(theme)
+    install_shaping_filter()
+    styles = theme_styles(theme)
+    meta = doc.meta
+    buffer = io.BytesIO()
+    template = _TrackingDocTemplate(
+        buffer,
+        theme,
+        meta,
+        styles,
+        title=meta.title,
+        author="; ".join(meta.authors) or meta.organisation or None,
+        subject=meta.subject or meta.subtitle or None,
+        keywords=list(meta.keywords),
+        creator="reportgen",
+        lang=meta.language or None,
+        invariant=1,
+        displayDocTitle=1,
+    )
+    renderer = InlineRenderer(styles.fonts, document_anchors(doc.blocks), styles.colours.link_hex)
+    visitor = PdfVisitor(theme, styles, renderer, template.width)
+    story = title_block(meta, renderer, styles, template.width)
+    story += keep_headings_with_next(visitor.visit_blocks(doc.blocks))
+    try:
+        template.build(story, canvasmaker=PageCountCanvas)
+    except RLLayoutError as exc:
+        raise LayoutError(_layout_message(template, exc)) from None
+    data = buffer.getvalue()
+    canvas = template.canv
+    pages = getattr(canvas, "pages_counted", 0) or pdf_page_count(data)
+    return data, pages
+
+
+def write_pdf(doc: Document, theme: Theme | None = None) -> bytes:
+    """Return the PDF of `doc` as bytes (see render_pdf)."""
+    return render_pdf(doc, theme)[0]
+
+
+def pdf_page_count(data: bytes) -> int:
+    """Return the number of pages of a PDF written by this writer (counts its page objects)."""
+    return len(_PAGE_OBJECT.findall(data))
+
+
+def _layout_message(template: _TrackingDocTemplate, exc: Exception) -> str:
+    """Return a message saying which content could not be laid out, and what to do."""
+    flow = template.current
+    page_height = template.height
+    if isinstance(flow, BriefTable):
+        heights = getattr(flow, "_rowHeights", None) or []
+        for i, h in enumerate(heights):
+            if h is not None and h > page_height and i >= flow.repeatRows:
+                row = flow.first_row + i - flow.repeatRows + 1
+                return (
+                    f"{flow.label}, row {row}: a cell is {h:.0f} pt tall, more than the "
+                    f"{page_height:.0f} pt a page holds; shorten the cell or split it into rows"
+                )
+        return (
+            f"{flow.label} cannot be laid out: a row is taller than a page "
+            f"({page_height:.0f} pt); shorten its cells or split them into rows"
+        )
+    return f"content cannot be laid out on a {page_height:.0f} pt page: {str(exc)[:200]}"

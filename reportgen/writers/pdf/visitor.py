@@ -1,0 +1,192 @@
+"""The visitor over the document model: one `visit_<node>` per block type, each returning
+the flowables that draw it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import ListItem as RLListItem
+
+from reportgen import model
+from reportgen.model import Block, plain_text
+from reportgen.theme import Theme
+from reportgen.writers.pdf.boxes import callout_box, key_figures_box
+from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.safety import clean_text, quote_attribute
+from reportgen.writers.pdf.styles import Styles
+from reportgen.writers.pdf.tables import build_table
+
+_ANCHOR_ID = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+def document_anchors(blocks: Iterable[Block]) -> frozenset[str]:
+    """Return every anchor id the document defines (headings and list items)."""
+    found: set[str] = set()
+    for block in blocks:
+        if isinstance(block, model.Heading) and block.id:
+            found.add(block.id)
+        elif isinstance(block, model.BulletList):
+            found.update(item.id for item in block.items if item.id)
+        elif isinstance(block, model.Callout):
+            found |= document_anchors(block.blocks)
+    return frozenset(a for a in found if _ANCHOR_ID.fullmatch(a))
+
+
+class HeadingParagraph(Paragraph):
+    """A heading paragraph carrying its outline entry (title, destination key, level)."""
+
+    outline_entry: tuple[str, str, int] | None = None
+
+
+class PdfVisitor:
+    """Walks a Document's blocks and returns reportlab flowables for each."""
+
+    def __init__(
+        self, theme: Theme, styles: Styles, renderer: InlineRenderer, width: float
+    ) -> None:
+        """Prepare to lay out blocks in a frame `width` points wide."""
+        self.theme = theme
+        self.styles = styles
+        self.renderer = renderer
+        self.width = width
+        self.headings = 0
+        self.tables = 0
+
+    def visit_blocks(self, blocks: Iterable[Block], width: float | None = None) -> list[Flowable]:
+        """Return the flowables of `blocks` in order."""
+        saved = self.width
+        if width is not None:
+            self.width = width
+        out: list[Flowable] = []
+        for block in blocks:
+            method = getattr(self, f"visit_{_snake(type(block).__name__)}", None)
+            if method is not None:
+                out.extend(method(block))
+        self.width = saved
+        return out
+
+    def _para(self, inlines: tuple[model.Inline, ...], style: str, prefix: str = "") -> Paragraph:
+        """Return a paragraph of `inlines` in `style`, shaped when it holds Devanagari."""
+        markup = self.renderer.markup(inlines)
+        return Paragraph(prefix + markup.text, self.styles.get(style, markup.shaped))
+
+    def _anchor(self, anchor: str | None) -> str:
+        """Return the markup of a link destination named `anchor` ('' when none)."""
+        if anchor and anchor in self.renderer.anchors:
+            return f"<a name={quote_attribute(anchor)}/>"
+        return ""
+
+    # ------------------------------------------------------------------ blocks
+
+    def visit_heading(self, node: model.Heading) -> list[Flowable]:
+        """Return a heading kept with what follows, with an anchor and an outline entry."""
+        self.headings += 1
+        level = 1 if node.level <= 1 else 2
+        key = node.id if node.id and node.id in self.renderer.anchors else f"rg-h{self.headings}"
+        markup = self.renderer.markup(node.content)
+        heading = HeadingParagraph(
+            f"<a name={quote_attribute(key)}/>{markup.text}",
+            self.styles.get(f"h{level}", markup.shaped),
+        )
+        heading.outline_entry = (clean_text(plain_text(node.content)), key, node.level - 1)
+        heading.keep_with_next = True  # grouped with the next block by keep.py
+        return [heading]
+
+    def visit_paragraph(self, node: model.Paragraph) -> list[Flowable]:
+        """Return a body paragraph (or one in the theme style it names)."""
+        style = node.style if node.style in self.styles.para else "body"
+        return [self._para(node.content, style)]
+
+    def visit_bullet_list(self, node: model.BulletList) -> list[Flowable]:
+        """Return a bulleted or numbered list; items with ids become link destinations."""
+        c = self.styles.colours
+        items = [
+            RLListItem(self._para(item.content, "list_item", self._anchor(item.id)))
+            for item in node.items
+        ]
+        body = self.styles.para["body"]
+        common = dict(
+            leftIndent=16 if not node.ordered else 20,
+            bulletFontName=self.styles.fonts.regular
+            if not node.ordered
+            else self.styles.fonts.bold,
+            bulletFontSize=body.fontSize,
+            bulletColor=c.accent,
+            spaceAfter=body.spaceAfter + 2,
+        )
+        if node.ordered:
+            flow = ListFlowable(
+                items, bulletType="1", start=node.start, bulletFormat="%s.", **common
+            )
+        else:
+            flow = ListFlowable(items, bulletType="bullet", start="•", **common)
+        return [flow]
+
+    def visit_table(self, node: model.Table) -> list[Flowable]:
+        """Return the table and its caption (caption above, kept with the table's start)."""
+        self.tables += 1
+        table = build_table(node, self.renderer, self.styles, self.width, self.tables)
+        out: list[Flowable] = []
+        if node.caption:
+            caption = self._para(node.caption, "callout_title")
+            caption.keep_with_next = True  # grouped with the table by keep.py
+            out.append(caption)
+        table.spaceAfter = self.styles.para["body"].spaceAfter + 4
+        return [*out, table]
+
+    def visit_callout(self, node: model.Callout) -> list[Flowable]:
+        """Return a set-apart box (summary, executive, note) holding the callout's blocks."""
+        inner_width = self.width - 20
+        content: list[Flowable] = []
+        if node.title:
+            content.append(self._para(node.title, "callout_title"))
+        for flow in self.visit_blocks(node.blocks, inner_width):
+            if isinstance(flow, Paragraph) and flow.style.name in ("body", "body-shaped"):
+                flow.style = self.styles.get("callout_body", "shaped" in flow.style.name)
+            content.append(flow)
+        return [callout_box(node.kind, content, self.styles, self.width)]
+
+    def visit_key_figures(self, node: model.KeyFigures) -> list[Flowable]:
+        """Return the key figures as a row of boxes."""
+        return [key_figures_box(node, self.renderer, self.styles, self.width)]
+
+    def visit_figure(self, node: model.Figure) -> list[Flowable]:
+        """Return the chart drawing and its caption, kept together."""
+        caption = self._para(node.caption, "caption")
+        try:
+            from reportgen.writers import charts  # imported late: only briefs with figures
+        except ImportError:
+            placeholder = self.renderer.text(f"[Chart: {node.alt}]")
+            drawing: Flowable = Paragraph(placeholder.text, self.styles.get("note"))
+        else:
+            drawing = charts.drawing(node.chart, self.theme, self.width)
+            # reportlab starts a drawing in Helvetica, an unembedded font: start in ours.
+            drawing.initialFontName = self.styles.fonts.regular
+            drawing.initialFontSize = self.styles.para["small"].fontSize
+        return [
+            KeepTogether([drawing, caption]),
+            Spacer(1, self.styles.para["body"].spaceAfter + 6),
+        ]
+
+    def visit_table_of_contents(self, node: model.TableOfContents) -> list[Flowable]:
+        """Return nothing: the PDF's bookmarks are its table of contents."""
+        return []
+
+    def visit_page_break(self, node: model.PageBreak) -> list[Flowable]:
+        """Return a page break."""
+        return [PageBreak()]
+
+
+def _snake(name: str) -> str:
+    """Return a CamelCase class name in snake_case ("KeyFigures" -> "key_figures")."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
