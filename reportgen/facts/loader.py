@@ -1,0 +1,255 @@
+"""Load a facts file: read, validate block by block, resolve placeholders, check consistency.
+
+Blocks are validated one at a time so that an error in one block does not hide the errors of
+another: every problem of the file is collected, then raised together as one FactsError.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from reportgen.errors import FactsError, Problem
+from reportgen.facts.checks import Blocks, run_checks
+from reportgen.facts.models import Budget, Facts, Meta, ValidationContext
+from reportgen.facts.money import Ledger
+from reportgen.facts.problems import Locator, format_path, from_validation_error
+from reportgen.facts.text import describe_char
+from reportgen.facts.yamlread import MAX_BYTES, Parsed, ReadError, decode, parse_text
+
+BLOCKS = tuple(Facts.model_fields)
+
+
+def load_facts(path: str | Path) -> Facts:
+    """Return the validated facts of a YAML or JSON file; raise FactsError listing every problem."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise FactsError([Problem(name, None, "", "is a directory, not a facts file")])
+        if size > MAX_BYTES:
+            raise FactsError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        "",
+                        f"the file is {size / 2**20:.1f} MiB;"
+                        f" facts files are limited to {MAX_BYTES // 2**20} MiB",
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FactsError([Problem(name, None, "", "no such file")]) from None
+    except PermissionError:
+        raise FactsError([Problem(name, None, "", "permission denied")]) from None
+    except OSError as exc:
+        raise FactsError(
+            [Problem(name, None, "", f"cannot read the file: {exc.strerror}")]
+        ) from None
+    return parse_facts(raw, name)
+
+
+def parse_facts(text: str | bytes, filename: str = "<facts>") -> Facts:
+    """Return the validated facts of a YAML or JSON text; raise FactsError listing every problem."""
+    json_like = filename.lower().endswith(".json")
+    try:
+        if isinstance(text, bytes):
+            if len(text) > MAX_BYTES:
+                raise ReadError(f"the file is larger than {MAX_BYTES // 2**20} MiB")
+            text = decode(text)
+        parsed = parse_text(text, json_like)
+    except ReadError as exc:
+        problem = Problem(filename, exc.line, format_path(exc.path), exc.message)
+        raise FactsError([problem]) from None
+    return _validate(parsed, filename)
+
+
+def _validate(parsed: Parsed, filename: str) -> Facts:
+    """Return Facts from parsed data, or raise FactsError with every problem found."""
+    locator = Locator(filename, parsed.lines)
+    problems = [
+        locator.problem(path, f"contains {describe_char(char)}; remove it")
+        for path, _, char in parsed.bad_chars
+    ]
+    data = parsed.data
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        raise FactsError(
+            [
+                Problem(
+                    filename,
+                    1,
+                    "",
+                    f"the file holds {kind}; a facts file is a"
+                    " mapping with keys meta, key_messages, sections, ...",
+                )
+            ]
+        )
+    blocks, block_problems = _validate_blocks(data, locator)
+    problems += block_problems
+    facts_blocks = Blocks(
+        highlights=blocks.get("highlights"),
+        sections=blocks.get("sections"),
+        budget=blocks.get("budget"),
+        exchange_rates=blocks.get("exchange_rates"),
+        timeline=blocks.get("timeline"),
+        sources=blocks.get("sources"),
+        locale=_locale(blocks.get("meta")),
+    )
+    findings = run_checks(facts_blocks)
+    problems += [locator.problem(f.path, f.message, f.severity) for f in findings]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise FactsError(errors)
+    facts = Facts.model_construct(**blocks)
+    for number, source in enumerate(facts.sources, start=1):
+        source._number = number
+    facts._warnings = [p for p in problems if p.severity != "error"]
+    facts._file = filename
+    return facts
+
+
+def _locale(meta: Meta | None) -> str:
+    """Return the brief's locale, or en-IN when meta did not validate."""
+    return meta.language if meta is not None else "en-IN"
+
+
+def _adapter(name: str) -> TypeAdapter[Any]:
+    """Return a TypeAdapter for one top-level block, with the field's constraints."""
+    field = Facts.model_fields[name]
+    annotation = field.annotation
+    if field.metadata:
+        annotation = typing.Annotated[(annotation, *field.metadata)]  # type: ignore[valid-type]
+    return TypeAdapter(annotation)
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _validate_block(
+    name: str, value: Any, context: ValidationContext, locator: Locator
+) -> tuple[Any, list[Problem]]:
+    """Return (validated block or None, problems) for one top-level block."""
+    adapter = _ADAPTERS.get(name) or _ADAPTERS.setdefault(name, _adapter(name))
+    try:
+        return adapter.validate_python(value, context=context), []
+    except ValidationError as exc:
+        root = Facts.model_fields[name].annotation
+        return None, from_validation_error(exc, (name,), root, locator)
+
+
+def _validate_blocks(
+    data: dict[str, Any], locator: Locator
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Return the validated blocks by name and the problems of those that failed."""
+    problems: list[Problem] = []
+    for key in data:
+        if key not in BLOCKS:
+            close = difflib.get_close_matches(key, BLOCKS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(
+                locator.problem(
+                    (key,), f"unknown top-level key '{key}'{hint} (expected: {', '.join(BLOCKS)})"
+                )
+            )
+    context = _context(data, locator)
+    blocks: dict[str, Any] = {}
+    for name in BLOCKS:
+        field = Facts.model_fields[name]
+        if name not in data:
+            if field.is_required():
+                problems.append(locator.problem((), f"missing required block '{name}'"))
+            else:
+                blocks[name] = field.get_default(call_default_factory=True)
+            continue
+        value, block_problems = _validate_block(name, data[name], context, locator)
+        problems += block_problems
+        if value is not None:
+            blocks[name] = value
+    return blocks, problems
+
+
+def _context(data: dict[str, Any], locator: Locator) -> ValidationContext:
+    """Return the validation context: locale from meta, placeholder values from the budget."""
+    quiet = ValidationContext()
+    meta, _ = _validate_block("meta", data.get("meta"), quiet, locator)
+    locale = meta.language if isinstance(meta, Meta) else "en-IN"
+    quiet = ValidationContext(locale=locale)
+    budget, _ = _validate_block("budget", data.get("budget", {}), quiet, locator)
+    rates, _ = _validate_block("exchange_rates", data.get("exchange_rates", []), quiet, locator)
+    if isinstance(budget, Budget):
+        resolver: Any = Ledger(budget, rates if isinstance(rates, list) else [], locale)
+    else:
+        resolver = _LenientResolver(data.get("budget"), locale)
+    return ValidationContext(locale=locale, resolver=resolver)
+
+
+class _LenientResolver:
+    """Placeholder values when the budget itself is invalid: ids are checked, amounts are not."""
+
+    def __init__(self, budget: Any, locale: str) -> None:
+        self.locale = locale
+        lines = budget.get("programmes", []) if isinstance(budget, dict) else []
+        self.ids = {str(x.get("id")) for x in lines if isinstance(x, dict)}
+
+    def placeholder(self, line_id: str, currency: str | None) -> str:
+        """Return the placeholder text unchanged; ValueError for an unknown id."""
+        if line_id not in self.ids:
+            raise ValueError(f"unknown placeholder '{{{line_id}}}': no budget line '{line_id}'")
+        return f"{{{line_id}}}"
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+) -> list[tuple[Path, Facts | None, list[Problem]]]:
+    """Return (path, facts or None, problems incl. warnings) for each file; slugs must differ."""
+    results: list[tuple[Path, Facts | None, list[Problem]]] = []
+    slugs: dict[str, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        try:
+            facts = load_facts(path)
+        except FactsError as exc:
+            results.append((path, None, list(exc.problems)))
+            continue
+        problems = list(facts.warnings)
+        slug = facts.meta.slug or ""
+        if slug in slugs:
+            problems.insert(
+                0,
+                Problem(
+                    str(path),
+                    None,
+                    "meta.slug",
+                    f"duplicate slug '{slug}' (also used by {slugs[slug]}); outputs would collide",
+                ),
+            )
+            results.append((path, None, problems))
+            continue
+        slugs[slug] = path
+        results.append((path, facts, problems))
+    return results
+
+
+def summary_line(facts: Facts) -> str:
+    """Return one line describing valid facts, for `reportgen validate`."""
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    parts = [
+        count(len(facts.sections), "section"),
+        count(len(facts.budget.programmes), "budget line"),
+        count(len(facts.sources), "source"),
+        count(len(facts.timeline), "event"),
+    ]
+    warnings = f", {count(len(facts.warnings), 'warning')}" if facts.warnings else ""
+    return f"{facts.meta.slug}: {', '.join(parts)}{warnings}"

@@ -1,0 +1,394 @@
+"""The typed facts: pydantic models of every block of a facts file.
+
+Models forbid unknown fields (so a typo is an error, not a silently missing value). Text
+fields resolve `{placeholders}` while validating (see text.py); derived figures are not
+stored here but computed by money.py and budget_table.py from what is typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from reportgen.errors import Problem
+from reportgen.facts.dates import PartialDate, parse_full_date
+from reportgen.facts.text import Resolver, Text
+from reportgen.numbers import SCALES, format_date, is_currency, parse_locale
+
+if TYPE_CHECKING:
+    from reportgen.facts.budget_table import BudgetTable
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class ValidationContext:
+    """What validators read from pydantic's context: the brief's locale and placeholder values."""
+
+    locale: str = "en-IN"
+    resolver: Resolver | None = None
+
+
+def _custom(kind: str, message: str) -> PydanticCustomError:
+    """Return a pydantic error carrying our own message."""
+    return PydanticCustomError(kind, message)
+
+
+def _check_id(value: str) -> str:
+    """Return the id if it is lowercase words joined by hyphens ("ncmm-exploration")."""
+    if not _ID.match(value) or len(value) > 80:
+        raise _custom(
+            "id", f"'{value[:80]}' is not an id; use lowercase letters, digits and hyphens"
+        )
+    return value
+
+
+def _check_currency(value: str) -> str:
+    """Return an ISO 4217 code known to Babel ("INR", "USD")."""
+    if not re.fullmatch(r"[A-Z]{3}", value) or not is_currency(value):
+        raise _custom(
+            "currency", f"'{value[:20]}' is not an ISO 4217 currency code (e.g. INR, USD)"
+        )
+    return value
+
+
+def _check_language(value: str) -> str:
+    """Return a locale code Babel knows ("en-IN")."""
+    try:
+        parse_locale(value)
+    except ValueError as exc:
+        raise _custom("language", str(exc)) from None
+    return value
+
+
+def _full_date(value: Any) -> datetime.date:
+    """Return a full date, rejecting numbers (pydantic would read 2025 as a Unix time)."""
+    try:
+        return parse_full_date(value)
+    except ValueError as exc:
+        raise _custom("date", str(exc)) from None
+
+
+def _check_url(value: str) -> str:
+    """Return an http(s) URL; other schemes (javascript:, file:) have no place in a brief."""
+    if not re.fullmatch(r"https?://[^\s<>\"]+", value):
+        raise _custom("url", f"'{value[:80]}' is not an http:// or https:// URL")
+    return value
+
+
+def _finite(value: Decimal) -> Decimal:
+    """Return a finite, non-negative amount."""
+    if not value.is_finite() or value < 0:
+        raise _custom("amount", "expected a number of zero or more, such as 16300 or 1.5")
+    return value
+
+
+Id = Annotated[
+    str,
+    AfterValidator(_check_id),
+    WithJsonSchema({"type": "string", "pattern": _ID.pattern}),
+]
+Currency = Annotated[
+    str,
+    AfterValidator(_check_currency),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code"}),
+]
+FullDate = Annotated[
+    datetime.date,
+    BeforeValidator(_full_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Url = Annotated[
+    str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "format": "uri"})
+]
+Amount = Annotated[
+    Decimal,
+    AfterValidator(_finite),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]}),
+]
+Scale = Literal["lakh", "crore", "million", "billion"]
+Sources = Annotated[list[Id], Field(description="Ids of the sources this rests on.")]
+
+
+class Strict(BaseModel):
+    """Base of the facts models: unknown fields are errors; values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def slugify(text: str) -> str:
+    """Return a slug of a title: lowercase ASCII words joined by hyphens."""
+    words = re.findall(r"[a-z0-9]+", text.lower().encode("ascii", "ignore").decode())
+    return "-".join(words)[:80].strip("-") or "brief"
+
+
+class Meta(Strict):
+    """About the brief: title block, date, language, authorship and the template to use."""
+
+    title: Text
+    subtitle: Text | None = None
+    short_title: Text | None = Field(None, description="Running head; defaults to the title.")
+    slug: Id | None = Field(None, description="File name of the outputs; derived from the title.")
+    date: FullDate = Field(description="The brief's 'as of' date, YYYY-MM-DD.")
+    language: Annotated[str, AfterValidator(_check_language)] = "en-IN"
+    organisation: Text | None = None
+    authors: list[Text] = []
+    audience: Text | None = Field(None, description="Audience or classification line.")
+    template: Id = "policy-brief"
+    keywords: list[Text] = []
+    page_size: Literal["A4", "Letter"] = "A4"
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Meta:
+        """Fill the short title and slug from the title when they are not given."""
+        if self.short_title is None:
+            self.short_title = self.title
+        if self.slug is None:
+            self.slug = slugify(self.title)
+        return self
+
+    @property
+    def date_display(self) -> str:
+        """Return the date as the brief shows it ("28 February 2025")."""
+        return format_date(self.date, self.language)
+
+
+class Highlight(Strict):
+    """A key figure: a value (or a budget line's amount), a label and a line of context."""
+
+    value: Text | None = Field(None, description='The figure as shown: "~70%", "2nd".')
+    budget: Id | None = Field(None, description="A budget line id; its amount is the value.")
+    label: Text
+    context: Text | None = None
+    sources: Sources = []
+
+    @model_validator(mode="after")
+    def _value_or_budget(self, info: ValidationInfo) -> Highlight:
+        """Require exactly one of value and budget; a budget id becomes its formatted amount."""
+        if (self.value is None) == (self.budget is None):
+            raise _custom("highlight", "give either 'value' or 'budget' (a budget line id)")
+        resolver = getattr(info.context, "resolver", None) if info.context else None
+        if self.budget is not None and resolver is not None:
+            try:
+                self.value = resolver.placeholder(self.budget, None)
+            except ValueError as exc:
+                raise _custom("highlight", f"budget: {exc}") from None
+        return self
+
+
+class Point(Strict):
+    """A bullet point; a plain string is short for `{text: ...}`."""
+
+    text: Text
+    sources: Sources = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        """Return `{text: data}` when the point is written as a plain string."""
+        return {"text": data} if isinstance(data, str | int | Decimal) else data
+
+
+class Section(Strict):
+    """A section of the brief: heading, summary, paragraphs and/or points, sub-sections."""
+
+    id: Id | None = Field(None, description="Anchor id; derived from the heading when absent.")
+    heading: Text
+    summary: Text | None = Field(None, description="One or two sentences opening the section.")
+    paragraphs: list[Text] = []
+    points: list[Point] = []
+    subsections: list[Section] = []
+    sources: Sources = []
+
+    @model_validator(mode="after")
+    def _content(self) -> Section:
+        """Derive the id from the heading; require some content."""
+        if self.id is None:
+            self.id = slugify(self.heading)
+        if not (self.paragraphs or self.points or self.subsections or self.summary):
+            raise _custom("section", "a section needs a summary, paragraphs, points or subsections")
+        return self
+
+
+class Period(Strict):
+    """The years a budget runs over: a start year and a number of years."""
+
+    start: Annotated[int, Field(ge=1900, le=2200)]
+    years: int = Field(description="Number of years; at least 1.")
+    fiscal: bool = Field(
+        False, description="Indian fiscal years (April-March): 2024 means 2024-25."
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> Period:
+        """Require a period of one year or more."""
+        if self.years <= 0:
+            raise _custom("period", f"years must be 1 or more, got {self.years}")
+        return self
+
+    @property
+    def end(self) -> int:
+        """Return the last year of the period (its start year, for fiscal years)."""
+        return self.start + self.years - 1
+
+    def year_label(self, year: int) -> str:
+        """Return "2024-25" for a fiscal year, "2024" for a calendar year."""
+        return f"{year}-{(year + 1) % 100:02d}" if self.fiscal else str(year)
+
+    @property
+    def display(self) -> str:
+        """Return "2024-25 to 2030-31 (7 years)" or "2025 (1 year)"."""
+        count = f"{self.years} year{'s' if self.years != 1 else ''}"
+        if self.years == 1:
+            return f"{self.year_label(self.start)} ({count})"
+        return f"{self.year_label(self.start)} to {self.year_label(self.end)} ({count})"
+
+
+class BudgetLine(Strict):
+    """A programme's money: an exact amount with currency and scale; optionally 'of which'."""
+
+    id: Id
+    name: Text
+    owner: Text | None = Field(None, description="Country or body that funds it.")
+    amount: Amount = Field(description="Exact decimal, in units of the scale (16300 crore).")
+    currency: Currency
+    scale: Scale | None = Field(None, description="lakh, crore, million or billion.")
+    period: Period | None = None
+    parent: Id | None = Field(None, description="Id of the line this is part of ('of which').")
+    notes: Text | None = None
+    source: Id | None = None
+
+    @property
+    def full_value(self) -> Decimal:
+        """Return the amount in whole currency units (16300 crore -> 163000000000)."""
+        return self.amount * SCALES[self.scale] if self.scale else self.amount
+
+
+class Budget(Strict):
+    """The programmes' budgets and the currency totals are reported in."""
+
+    reporting_currency: Currency = "USD"
+    programmes: list[BudgetLine] = []
+
+    @property
+    def lines(self) -> list[BudgetLine]:
+        """Return the programme lines (the name templates use)."""
+        return self.programmes
+
+
+class ExchangeRate(Strict):
+    """One unit of `from` is worth `rate` units of `to`, on `date`, per `source`."""
+
+    from_: Currency = Field(alias="from")
+    to: Currency
+    rate: Amount
+    date: FullDate
+    source: Id
+
+    @model_validator(mode="after")
+    def _positive(self) -> ExchangeRate:
+        """Require a positive rate between two different currencies."""
+        if self.rate <= 0:
+            raise _custom("rate", "rate must be greater than zero")
+        if self.from_ == self.to:
+            raise _custom(
+                "rate", f"a rate converts between two currencies, not {self.to} to itself"
+            )
+        return self
+
+
+class TimelineEvent(Strict):
+    """Something that happened, dated to the year, month or day."""
+
+    date: PartialDate
+    event: Text
+    sources: Sources = []
+
+
+class Source(Strict):
+    """A document facts rest on; cited by id, numbered by its place in the list."""
+
+    id: Id
+    title: Text
+    publisher: Text
+    date: PartialDate | None = None
+    url: Url | None = None
+    _number: int = PrivateAttr(0)
+
+    @property
+    def number(self) -> int:
+        """Return the 1-based number of the source in the brief's list."""
+        return self._number
+
+    @property
+    def date_display(self) -> str:
+        """Return the source's date as shown, or "" when undated."""
+        return self.date.display if self.date else ""
+
+
+class Facts(Strict):
+    """A whole facts file, validated, with placeholders resolved."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        title="reportgen facts",
+        json_schema_extra={"description": "The facts of one policy brief (reportgen)."},
+    )
+
+    meta: Meta
+    key_messages: Annotated[list[Text], Field(min_length=3, max_length=6)]
+    highlights: list[Highlight] = []
+    sections: Annotated[list[Section], Field(min_length=1)]
+    budget: Budget = Field(default_factory=Budget)
+    exchange_rates: list[ExchangeRate] = []
+    timeline: list[TimelineEvent] = []
+    sources: list[Source] = []
+    _warnings: list[Problem] = PrivateAttr(default_factory=list)
+    _file: str = PrivateAttr("<facts>")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the warnings found while loading (such as a source never cited)."""
+        return self._warnings
+
+    @property
+    def file(self) -> str:
+        """Return the name of the file these facts came from."""
+        return self._file
+
+    def source_number(self, source_id: str) -> int:
+        """Return the 1-based number of a source; raise KeyError for an unknown id."""
+        for source in self.sources:
+            if source.id == source_id:
+                return source.number
+        raise KeyError(source_id)
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with this id; raise KeyError for an unknown id."""
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise KeyError(source_id)
+
+    def budget_table(self) -> BudgetTable:
+        """Return the budget as table rows with every derived figure formatted."""
+        from reportgen.facts.budget_table import build_budget_table
+
+        return build_budget_table(self)

@@ -1,0 +1,98 @@
+"""Derived money figures: conversions at the stated rates, shares, per-year averages.
+
+Everything is computed in exact Decimal arithmetic on whole currency units and rounded only
+when formatted (reportgen.numbers, ROUND_HALF_UP).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from reportgen.facts.models import Budget, BudgetLine, ExchangeRate, Period
+from reportgen.numbers import format_amount, format_money
+
+
+class Ledger:
+    """The budget lines and exchange rates of a brief, and the figures derived from them."""
+
+    def __init__(self, budget: Budget, rates: Iterable[ExchangeRate], locale: str) -> None:
+        self.budget = budget
+        self.rates = list(rates)
+        self.locale = locale
+        self.lines = {line.id: line for line in budget.programmes}
+
+    @property
+    def reporting_currency(self) -> str:
+        """Return the currency totals and conversions are reported in."""
+        return self.budget.reporting_currency
+
+    def find_rate(self, source: str, target: str) -> tuple[ExchangeRate, bool] | None:
+        """Return the rate between two currencies and whether it is used inverted, or None."""
+        for rate in self.rates:
+            if (rate.from_, rate.to) == (source, target):
+                return rate, False
+            if (rate.from_, rate.to) == (target, source):
+                return rate, True
+        return None
+
+    def convert(self, value: Decimal, source: str, target: str) -> Decimal:
+        """Return `value` in `source` currency converted to `target`; KeyError without a rate."""
+        if source == target:
+            return value
+        found = self.find_rate(source, target)
+        if found is None:
+            raise KeyError(f"no exchange rate between {source} and {target}")
+        rate, inverted = found
+        return value / rate.rate if inverted else value * rate.rate
+
+    def period(self, line: BudgetLine) -> Period | None:
+        """Return the line's period, or its parent's for an 'of which' line without one."""
+        if line.period is None and line.parent in self.lines:
+            return self.lines[line.parent].period
+        return line.period
+
+    def per_year(self, line: BudgetLine) -> Decimal | None:
+        """Return the line's average per year in its own currency (full units), or None."""
+        period = self.period(line)
+        return line.full_value / period.years if period else None
+
+    def share(self, line: BudgetLine) -> Decimal | None:
+        """Return an 'of which' line's share of its parent (0.429...), or None for top lines."""
+        parent = self.lines.get(line.parent or "")
+        if parent is None or parent.full_value == 0:
+            return None
+        return self.convert(line.full_value, line.currency, parent.currency) / parent.full_value
+
+    def native_text(self, line: BudgetLine) -> str:
+        """Return the amount as typed: "₹16,300 crore"."""
+        return format_money(line.amount, line.currency, line.scale, self.locale)
+
+    def converted_value(self, line: BudgetLine, currency: str) -> Decimal:
+        """Return the line's full value in another currency."""
+        return self.convert(line.full_value, line.currency, currency)
+
+    def converted_text(self, line: BudgetLine, currency: str) -> str:
+        """Return the amount in `currency`: as typed when it is the same, else derived."""
+        if currency == line.currency:
+            return self.native_text(line)
+        return format_amount(self.converted_value(line, currency), currency, self.locale)
+
+    def placeholder(self, line_id: str, currency: str | None) -> str:
+        """Return the text for `{line_id}` or `{line_id.cur}`; ValueError when it cannot be made."""
+        line = self.lines.get(line_id)
+        if line is None:
+            known = ", ".join(sorted(self.lines)) or "none"
+            raise ValueError(
+                f"unknown placeholder '{{{line_id}}}': no budget line '{line_id}'"
+                f" (budget lines: {known})"
+            )
+        if currency is None:
+            return self.native_text(line)
+        try:
+            return self.converted_text(line, currency)
+        except KeyError:
+            raise ValueError(
+                f"'{{{line_id}.{currency.lower()}}}': no exchange rate between"
+                f" {line.currency} and {currency}"
+            ) from None
