@@ -1,0 +1,146 @@
+"""Finding templates: folders with a `template.yaml`, in the user's roots then the bundled one.
+
+A template is a folder `<root>/<name>/` holding `template.yaml` (name, description, page
+budget, entry file) and Jinja2 files. A user's folder of the same name overrides the bundled
+one. `template_files` lists every file a template's output depends on (its own folder and the
+folders of every template it extends, includes or imports), for the build's cache hash.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+import yaml
+
+from reportgen.errors import TemplateError
+from reportgen.paths import BUNDLED_TEMPLATES
+from reportgen.templating.env import make_environment, search_path, translate_error
+
+DESCRIPTOR = "template.yaml"
+DEFAULT_ENTRY = "brief.md.j2"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template folder: its name, what it is for, where it lives and its page budget."""
+
+    name: str
+    description: str
+    path: Path
+    source: str  # "bundled" or "user"
+    entry: str = DEFAULT_ENTRY
+    pages: tuple[int, int] | None = None  # (min, max) pages the output should fill
+
+    @property
+    def entry_name(self) -> str:
+        """Return the entry file's name for the Jinja2 loader (`folder/file`)."""
+        return f"{self.name}/{self.entry}"
+
+
+def list_templates(templates_dirs: Sequence[Path] = ()) -> list[TemplateInfo]:
+    """Return every template found, sorted by name; a user's folder hides a bundled twin."""
+    found: dict[str, TemplateInfo] = {}
+    for root in search_path(templates_dirs):
+        if not root.is_dir():
+            continue
+        for folder in sorted(root.iterdir()):
+            if folder.name not in found and (folder / DESCRIPTOR).is_file():
+                found[folder.name] = _read_info(folder, _source(root))
+    return [found[name] for name in sorted(found)]
+
+
+def find_template(name: str, templates_dirs: Sequence[Path] = ()) -> TemplateInfo:
+    """Return the template called `name`; TemplateError (listing the known ones) if none."""
+    if _NAME.match(name):
+        for root in search_path(templates_dirs):
+            folder = root / name
+            if (folder / DESCRIPTOR).is_file():
+                return _read_info(folder, _source(root))
+    known = ", ".join(t.name for t in list_templates(templates_dirs)) or "none"
+    raise TemplateError(f"unknown template {name!r}; available templates: {known}")
+
+
+def template_files(name: str, templates_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Return the files template `name` depends on, its parents' included, sorted."""
+    info = find_template(name, templates_dirs)
+    env = make_environment(templates_dirs)
+    folders: set[Path] = set()
+    seen: set[str] = set()
+    pending = [info.entry_name]
+    while pending:
+        loader_name = pending.pop()
+        if loader_name in seen:
+            continue
+        seen.add(loader_name)
+        path = _resolve(env, loader_name)
+        folders.add(path.parent)
+        pending.extend(_references(env, loader_name))
+    files = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+    return sorted(files)
+
+
+def _resolve(env: jinja2.Environment, loader_name: str) -> Path:
+    """Return the file the loader finds for `loader_name`; TemplateError if none."""
+    assert env.loader is not None
+    try:
+        _source_text, filename, _uptodate = env.loader.get_source(env, loader_name)
+    except jinja2.TemplateNotFound as exc:
+        raise translate_error(exc, env) from exc
+    return Path(str(filename))
+
+
+def _references(env: jinja2.Environment, loader_name: str) -> list[str]:
+    """Return the templates `loader_name` extends, includes or imports (literal names)."""
+    assert env.loader is not None
+    try:
+        source, _filename, _uptodate = env.loader.get_source(env, loader_name)
+        ast = env.parse(source, loader_name)
+    except jinja2.TemplateError as exc:
+        raise translate_error(exc, env) from exc
+    return sorted(n for n in jinja2.meta.find_referenced_templates(ast) if n is not None)
+
+
+def _source(root: Path) -> str:
+    """Return "bundled" for the package's own template root, "user" for any other."""
+    return "bundled" if root == BUNDLED_TEMPLATES else "user"
+
+
+def _read_info(folder: Path, source: str) -> TemplateInfo:
+    """Return the TemplateInfo described by `folder/template.yaml`."""
+    path = folder / DESCRIPTOR
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise TemplateError(f"{path}: cannot read template description: {exc}") from exc
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: expected a mapping (name, description, pages, entry)")
+    entry = str(data.get("entry", DEFAULT_ENTRY))
+    if not (folder / entry).is_file() or "/" in entry or "\\" in entry:
+        raise TemplateError(f"{path}: entry file {entry!r} not found in {folder}")
+    return TemplateInfo(
+        name=folder.name,
+        description=" ".join(str(data.get("description", "")).split()),
+        path=folder,
+        source=source,
+        entry=entry,
+        pages=_pages(data.get("pages"), path),
+    )
+
+
+def _pages(value: Any, path: Path) -> tuple[int, int] | None:
+    """Return the (min, max) page budget from `pages: N` or `pages: {min: A, max: B}`."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, dict):
+            return (int(value.get("min", 1)), int(value["max"]))
+        return (int(value), int(value))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TemplateError(f"{path}: pages must be a number or {{min: N, max: M}}") from exc

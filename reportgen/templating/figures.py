@@ -1,0 +1,109 @@
+"""Template functions that place figures: `budget_chart()` and `timeline_chart()`.
+
+Each returns a `::: figure` container holding the chart as JSON (the model's `to_data` of a
+BarChart or TimelineChart) in a ```chart fence, then the caption. The reader turns it into
+a numbered `model.Figure`; the writers draw it. Numbers come from the facts, never typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from reportgen import model
+from reportgen.templating.filters import quoted
+from reportgen.templating.markdown import MarkdownSafe, escape_text
+
+_MILLION = Decimal(1_000_000)
+
+
+def figure_markdown(chart: model.Chart, caption: str, alt: str) -> MarkdownSafe:
+    """Return the `::: figure` Markdown for `chart` with its caption and alt text."""
+    data = json.dumps(model.to_data(chart), ensure_ascii=False, sort_keys=True)
+    lines = [
+        f"::: figure {{alt={quoted(alt)}}}",
+        "```chart",
+        data,
+        "```",
+        "",
+        escape_text(caption),
+        ":::",
+    ]
+    return MarkdownSafe("\n".join(lines))
+
+
+def budget_bar_chart(facts: Any) -> model.BarChart:
+    """Return the budget as bars in the reporting currency, in millions ("of which" nested)."""
+    table = facts.budget_table()
+    names = {row.id: str(row.name) for row in table.rows}
+    bars = tuple(
+        model.Bar(
+            label=str(row.name),
+            value=float(round(Decimal(row.reporting_value) / _MILLION, 3)),
+            value_label=str(row.reporting),
+            note=str(row.native) if str(row.native) != str(row.reporting) else "",
+            parent=names.get(row.parent) if getattr(row, "parent", None) else None,
+        )
+        for row in table.rows
+    )
+    return model.BarChart(bars=bars, unit=f"{table.reporting_currency} million")
+
+
+def timeline_milestones(facts: Any) -> model.TimelineChart:
+    """Return the facts' timeline as milestones placed on a fractional-year axis."""
+    events = sorted(facts.timeline, key=lambda e: _sort_tuple(e.date.sort_key))
+    return model.TimelineChart(
+        milestones=tuple(
+            model.Milestone(
+                date=str(e.date.display), year=axis_year(e.date.sort_key), label=str(e.event)
+            )
+            for e in events
+        )
+    )
+
+
+def _sort_tuple(key: Any) -> tuple[int, int, int]:
+    """Return (year, month, day) from a date, a tuple, an int year or an ISO-like string."""
+    if isinstance(key, (dt.date, dt.datetime)):
+        return (key.year, key.month, key.day)
+    if isinstance(key, int):
+        return (key, 1, 1)
+    if isinstance(key, (tuple, list)):
+        parts = [int(p) for p in key if p is not None]
+    else:
+        parts = [int(p) for p in str(key).split("-") if p.strip()]
+    parts = [*parts, 1, 1, 1][:3]
+    return (parts[0], max(parts[1], 1), max(parts[2], 1))
+
+
+def axis_year(key: Any) -> float:
+    """Return the date as a year on the axis: year + (month - 1) / 12 + (day - 1) / 365."""
+    year, month, day = _sort_tuple(key)
+    return round(year + (month - 1) / 12 + (day - 1) / 365, 4)
+
+
+@pass_context
+def budget_chart(
+    context: Context,
+    caption: str = "Programme budgets in the reporting currency",
+    alt: str = "",
+) -> MarkdownSafe:
+    """Return the budget bar chart as a `::: figure` block (template function)."""
+    chart = budget_bar_chart(context["facts"])
+    alt = alt or "Bar chart: " + "; ".join(f"{b.label}: {b.value_label}" for b in chart.bars)
+    return figure_markdown(chart, caption, alt)
+
+
+@pass_context
+def timeline_chart(
+    context: Context, caption: str = "Timeline of milestones", alt: str = ""
+) -> MarkdownSafe:
+    """Return the timeline chart as a `::: figure` block (template function)."""
+    chart = timeline_milestones(context["facts"])
+    alt = alt or "Timeline: " + "; ".join(f"{m.date}: {m.label}" for m in chart.milestones)
+    return figure_markdown(chart, caption, alt)
