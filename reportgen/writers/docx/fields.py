@@ -1,0 +1,97 @@
+"""Word fields: the running header and footer (PAGE, NUMPAGES) and the table of contents.
+
+Fields carry a cached result so readers that do not compute fields (pandoc, LibreOffice's
+first layout, previews) still show sensible text; `updateFields` in settings.xml makes Word
+recompute them on open.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from reportgen.writers.docx import styles as st
+from reportgen.writers.docx.ooxml import el, qn, sub
+
+TOC_INSTR = ' TOC \\o "1-2" \\h \\z \\u '
+_DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _run(text: str) -> str:
+    """Return a run holding literal text."""
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+
+
+def _simple(instr: str, shown: str) -> str:
+    """Return a simple field (`w:fldSimple`) with a cached result."""
+    return f'<w:fldSimple w:instr=" {instr} ">{_run(shown)}</w:fldSimple>'
+
+
+def header_xml(left: str, right: str) -> bytes:
+    """Return header1.xml: the short title, a right tab, the date."""
+    body = f"{_run(left)}<w:r><w:tab/></w:r>{_run(right)}"
+    return (
+        f'{_DECL}<w:hdr xmlns:w="{_W}"><w:p><w:pPr><w:pStyle w:val="{st.HEADER}"/></w:pPr>'
+        f"{body}</w:p></w:hdr>"
+    ).encode()
+
+
+def footer_xml(left: str) -> bytes:
+    """Return footer1.xml: the organisation, a right tab, "Page X of Y" from fields."""
+    body = (
+        f"{_run(left)}<w:r><w:tab/></w:r>{_run('Page ')}{_simple('PAGE', '1')}"
+        f"{_run(' of ')}{_simple('NUMPAGES', '1')}"
+    )
+    return (
+        f'{_DECL}<w:ftr xmlns:w="{_W}"><w:p><w:pPr><w:pStyle w:val="{st.FOOTER}"/></w:pPr>'
+        f"{body}</w:p></w:ftr>"
+    ).encode()
+
+
+def _fld_char(parent: etree._Element, kind: str) -> None:
+    """Append a run holding a complex field's begin/separate/end marker."""
+    r = sub(parent, "w:r")
+    sub(r, "w:fldChar", {"w:fldCharType": kind})
+
+
+def toc_paragraphs(entries: list[tuple[int, str, str]]) -> list[etree._Element]:
+    """Return the TOC field as paragraphs: instruction, one cached entry per heading, end.
+
+    `entries` are (level, text, bookmark name). The cached entries link to the headings;
+    they carry no page numbers, which only Word's refresh (on open) can know.
+    """
+    paras: list[etree._Element] = []
+    rows = entries or [(1, "Right-click to update the table of contents.", "")]
+    for index, (level, text, bookmark) in enumerate(rows):
+        p = el("w:p")
+        ppr = sub(p, "w:pPr")
+        sub(ppr, "w:pStyle", {"w:val": st.TOC[min(level, 2)]})
+        if index == 0:
+            _fld_char(p, "begin")
+            instr = sub(sub(p, "w:r"), "w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = TOC_INSTR
+            _fld_char(p, "separate")
+        target = sub(p, "w:hyperlink", {"w:anchor": bookmark, "w:history": "1"}) if bookmark else p
+        r = sub(target, "w:r")
+        t = sub(r, "w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        if index == len(rows) - 1:
+            _fld_char(p, "end")
+        paras.append(p)
+    if paras:
+        last = paras[-1].find(qn("w:pPr"))
+        assert last is not None
+        spacing = el("w:spacing", {"w:after": "240"})
+        last.append(spacing)
+    return paras
+
+
+def page_break() -> etree._Element:
+    """Return a paragraph holding a page break."""
+    p = el("w:p")
+    sub(sub(p, "w:r"), "w:br", {"w:type": "page"})
+    return p

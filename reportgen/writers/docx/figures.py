@@ -1,0 +1,81 @@
+"""Figures: the chart as a PNG picture (print resolution) with alt text, inline in a paragraph.
+
+The chart itself is drawn by `reportgen.writers.charts` (shared with the PDF writer), imported
+only when a figure is met; until that module exists, figures get their caption only.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING, Any
+
+from reportgen import model as m
+from reportgen.theme import Theme
+from reportgen.writers.docx import styles as st
+from reportgen.writers.docx.ooxml import clean_text, sub
+
+if TYPE_CHECKING:
+    from reportgen.writers.docx.visitor import DocxVisitor
+
+EMU_PER_PT = 12700
+DPI = 200
+
+
+def chart_png(chart: m.Chart, theme: Theme, width_pt: float) -> bytes | None:
+    """Return the chart drawn as PNG bytes, or None when the charts module is not available."""
+    try:
+        from reportgen.writers import charts
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("reportgen"):
+            return None
+        raise
+    png: bytes = charts.png(chart, theme, width_pt, dpi=DPI)
+    return png
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Return (width, height) in pixels from a PNG's IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        raise ValueError("chart is not a PNG image")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def picture_paragraph(v: DocxVisitor, png: bytes, width_pt: float, node: m.Figure) -> Any:
+    """Return a centred paragraph holding the picture, its alt text in descr and title."""
+    px_w, px_h = png_size(png)
+    cx = round(width_pt * EMU_PER_PT)
+    cy = round(cx * px_h / max(px_w, 1))
+    rid = v.rels.image(png)
+    v.drawing_id += 1
+    ident = str(v.drawing_id)
+    alt = clean_text(node.alt)
+    p = v.paragraph(st.NORMAL, jc="center", keep_next=True)
+    drawing = sub(sub(p, "w:r"), "w:drawing")
+    inline = sub(drawing, "wp:inline")
+    for key in ("distT", "distB", "distL", "distR"):
+        inline.set(key, "0")
+    sub(inline, "wp:extent").attrib.update({"cx": str(cx), "cy": str(cy)})
+    doc_pr = sub(inline, "wp:docPr")
+    doc_pr.attrib.update({"id": ident, "name": f"Figure {node.number}", "descr": alt,
+                          "title": alt})  # fmt: skip
+    frame = sub(sub(inline, "wp:cNvGraphicFramePr"), "a:graphicFrameLocks")
+    frame.set("noChangeAspect", "1")
+    graphic_data = sub(sub(inline, "a:graphic"), "a:graphicData")
+    graphic_data.set("uri", "http://schemas.openxmlformats.org/drawingml/2006/picture")
+    pic = sub(graphic_data, "pic:pic")
+    nv = sub(pic, "pic:nvPicPr")
+    sub(nv, "pic:cNvPr").attrib.update({"id": ident, "name": f"figure{node.number}.png",
+                                        "descr": alt})  # fmt: skip
+    sub(nv, "pic:cNvPicPr")
+    fill = sub(pic, "pic:blipFill")
+    sub(fill, "a:blip", {"r:embed": rid})
+    sub(sub(fill, "a:stretch"), "a:fillRect")
+    sp = sub(pic, "pic:spPr")
+    xfrm = sub(sp, "a:xfrm")
+    sub(xfrm, "a:off").attrib.update({"x": "0", "y": "0"})
+    sub(xfrm, "a:ext").attrib.update({"cx": str(cx), "cy": str(cy)})
+    geometry = sub(sp, "a:prstGeom")
+    geometry.set("prst", "rect")
+    sub(geometry, "a:avLst")
+    return p

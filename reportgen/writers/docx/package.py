@@ -1,0 +1,193 @@
+"""The DOCX zip: fixed parts, per-document parts, written deterministically.
+
+Members go in a fixed order, each with the same timestamp (1980-01-01, the zip epoch), the
+same permissions and the same compression level, so one Document always gives the same
+bytes. Parts that never change per theme are built once per process and cached.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from reportgen.model import Meta
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+_OVERRIDES: tuple[tuple[str, str], ...] = (
+    ("/word/document.xml", f"{_CT}.document.main+xml"),
+    ("/word/styles.xml", f"{_CT}.styles+xml"),
+    ("/word/numbering.xml", f"{_CT}.numbering+xml"),
+    ("/word/settings.xml", f"{_CT}.settings+xml"),
+    ("/word/webSettings.xml", f"{_CT}.webSettings+xml"),
+    ("/word/fontTable.xml", f"{_CT}.fontTable+xml"),
+    ("/word/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml"),
+    ("/word/header1.xml", f"{_CT}.header+xml"),
+    ("/word/footer1.xml", f"{_CT}.footer+xml"),
+    ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+    ("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"),
+)
+# Relationship ids of the document part's fixed relationships (the visitor uses 7 and 8).
+HEADER_RID = "rId7"
+FOOTER_RID = "rId8"
+_DOC_RELS: tuple[tuple[str, str, str], ...] = (
+    ("rId1", "styles", "styles.xml"),
+    ("rId2", "numbering", "numbering.xml"),
+    ("rId3", "settings", "settings.xml"),
+    ("rId4", "webSettings", "webSettings.xml"),
+    ("rId5", "fontTable", "fontTable.xml"),
+    ("rId6", "theme", "theme/theme1.xml"),
+    (HEADER_RID, "header", "header1.xml"),
+    (FOOTER_RID, "footer", "footer1.xml"),
+)
+
+
+def language_tag(language: str) -> str:
+    """Return `language` if it is a plausible BCP 47 tag, else "en"."""
+    return language if _LANG.match(language or "") else "en"
+
+
+def content_types() -> bytes:
+    """Return [Content_Types].xml (PNG is declared even when no picture is present)."""
+    items = "".join(
+        f'<Override PartName="{name}" ContentType="{ctype}"/>' for name, ctype in _OVERRIDES
+    )
+    return (
+        f'{_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Default Extension="png" ContentType="image/png"/>{items}</Types>'
+    ).encode()
+
+
+def package_rels() -> bytes:
+    """Return _rels/.rels: the main document and the two property parts."""
+    base = "http://schemas.openxmlformats.org"
+    return (
+        f'{_DECL}<Relationships xmlns="{_PKG_R}">'
+        f'<Relationship Id="rId1" Type="{base}/officeDocument/2006/relationships/officeDocument"'
+        ' Target="word/document.xml"/>'
+        f'<Relationship Id="rId2" Type="{base}/package/2006/relationships/metadata/'
+        'core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{base}/officeDocument/2006/relationships/'
+        'extended-properties" Target="docProps/app.xml"/></Relationships>'
+    ).encode()
+
+
+def document_rels(extra: str) -> bytes:
+    """Return word/_rels/document.xml.rels: the fixed parts, then links and images."""
+    fixed = "".join(
+        f'<Relationship Id="{rid}" Type="{_R}/{kind}" Target="{target}"/>'
+        for rid, kind, target in _DOC_RELS
+    )
+    return f'{_DECL}<Relationships xmlns="{_PKG_R}">{fixed}{extra}</Relationships>'.encode()
+
+
+def settings(language: str) -> bytes:
+    """Return settings.xml; `updateFields` makes Word refresh the TOC and page fields on open."""
+    return (
+        f'{_DECL}<w:settings xmlns:w="{_W}"><w:zoom w:percent="100"/>'
+        '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:updateFields w:val="true"/><w:compat><w:compatSetting w:name="compatibilityMode"'
+        ' w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+        f'<w:themeFontLang w:val="{language}"/><w:decimalSymbol w:val="."/>'
+        '<w:listSeparator w:val=","/></w:settings>'
+    ).encode()
+
+
+def web_settings() -> bytes:
+    """Return a minimal webSettings.xml."""
+    return f'{_DECL}<w:webSettings xmlns:w="{_W}"/>'.encode()
+
+
+def font_table(fonts: tuple[str, ...]) -> bytes:
+    """Return fontTable.xml naming the fonts the document uses."""
+    items = "".join(f'<w:font w:name="{escape(name)}"/>' for name in fonts)
+    return f'{_DECL}<w:fonts xmlns:w="{_W}">{items}</w:fonts>'.encode()
+
+
+@lru_cache(maxsize=1)
+def theme_part() -> bytes:
+    """Return theme1.xml from python-docx's default template (Word expects a theme part)."""
+    import docx
+
+    template = os.path.join(os.path.dirname(docx.__file__), "templates", "default.docx")
+    with zipfile.ZipFile(template) as zf:
+        return zf.read("word/theme/theme1.xml")
+
+
+def app_properties() -> bytes:
+    """Return docProps/app.xml naming reportgen as the producing application."""
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    return f'{_DECL}<Properties xmlns="{ns}"><Application>reportgen</Application></Properties>'.encode()
+
+
+def pinned_timestamp(meta: Meta) -> str:
+    """Return the W3CDTF timestamp for created/modified: SOURCE_DATE_EPOCH, else meta.date_iso.
+
+    Falls back to the zip epoch so that output never depends on the clock.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return date.fromisoformat(meta.date_iso).strftime("%Y-%m-%dT00:00:00Z")
+    except ValueError:
+        return "1980-01-01T00:00:00Z"
+
+
+def core_properties(meta: Meta, clean: object) -> bytes:
+    """Return docProps/core.xml: title, subject, authors, keywords, language, pinned dates."""
+    c = clean  # a text cleaner: XML-forbidden characters removed
+
+    def tag(name: str, value: str) -> str:
+        return f"<{name}>{escape(c(value))}</{name}>" if value else ""  # type: ignore[operator]
+
+    stamp = pinned_timestamp(meta)
+    return (
+        f'{_DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+        'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/"'
+        ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        + tag("dc:title", meta.title)
+        + tag("dc:subject", meta.subject)
+        + tag("dc:creator", "; ".join(meta.authors) or meta.organisation)
+        + tag("cp:keywords", ", ".join(meta.keywords))
+        + tag("dc:language", language_tag(meta.language))
+        + "<cp:lastModifiedBy>reportgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        + f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        + f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        + "</cp:coreProperties>"
+    ).encode()
+
+
+def write_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """Return the zip of `members` in the given order, with fixed dates and modes.
+
+    PNG members are stored (already compressed); XML is deflated at a fixed level.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            if name.endswith(".png"):
+                info.compress_type = zipfile.ZIP_STORED
+                zf.writestr(info, data)
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data, compresslevel=6)
+    return buffer.getvalue()

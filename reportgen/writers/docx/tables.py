@@ -1,0 +1,248 @@
+"""Tables as lxml elements built row by row (linear in rows, unlike python-docx's add_row).
+
+Three kinds: the data table (repeating header row, rows that do not split, right-aligned
+numbers, zebra stripes, ruled bold totals, caption), the key-figures grid (shaded cells with
+gutters), and the single-cell box for callouts that hold more than paragraphs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from reportgen import model as m
+from reportgen.writers.docx import styles as st
+from reportgen.writers.docx.ooxml import W_VAL, qn, sub, twips
+
+if TYPE_CHECKING:
+    from reportgen.writers.docx.visitor import DocxVisitor
+
+W_TR, W_TC, W_TRPR, W_TCPR = qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
+W_TCW, W_SHD, W_W, W_TYPE, W_FILL = qn("w:tcW"), qn("w:shd"), qn("w:w"), qn("w:type"), qn("w:fill")
+W_COLOR = qn("w:color")
+
+
+def _table(style: str, widths: list[int], look_first: bool) -> tuple[Any, Any]:
+    """Return a new `w:tbl` with its properties and grid (fixed layout, widths in twips)."""
+    tbl = etree.Element(qn("w:tbl"))
+    pr = sub(tbl, "w:tblPr")
+    sub(pr, "w:tblStyle", {"w:val": style})
+    sub(pr, "w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"})
+    sub(pr, "w:tblLayout", {"w:type": "fixed"})
+    sub(pr, "w:tblLook", {"w:val": "0020" if look_first else "0000",
+                          "w:firstRow": "1" if look_first else "0", "w:lastRow": "0",
+                          "w:firstColumn": "0", "w:lastColumn": "0", "w:noHBand": "1",
+                          "w:noVBand": "1"})  # fmt: skip
+    grid = sub(tbl, "w:tblGrid")
+    for width in widths:
+        sub(grid, "w:gridCol", {"w:w": str(width)})
+    return tbl, pr
+
+
+def _cell(row: Any, width: int, fill: str | None = None) -> tuple[Any, Any]:
+    """Return a new `w:tc` of `width` twips (optionally shaded) and its `w:tcPr`."""
+    tc = etree.SubElement(row, W_TC)
+    tcpr = etree.SubElement(tc, W_TCPR)
+    tcw = etree.SubElement(tcpr, W_TCW)
+    tcw.set(W_W, str(width))
+    tcw.set(W_TYPE, "dxa")
+    if fill:
+        shd = etree.SubElement(tcpr, W_SHD)
+        shd.set(W_VAL, "clear")
+        shd.set(W_COLOR, "auto")
+        shd.set(W_FILL, fill)
+    return tc, tcpr
+
+
+def column_widths(node: m.Table, total: int) -> list[int]:
+    """Return column widths in twips from Table.widths, else from the longest text per column."""
+    n = len(node.header)
+    weights = [float(w) for w in node.widths] if len(node.widths) == n else []
+    if not weights or any(w <= 0 for w in weights):
+        weights = []
+        for col in range(n):
+            texts = [m.plain_text(node.header[col].content)]
+            texts += [m.plain_text(row[col].content) for row in node.rows[:200] if col < len(row)]
+            longest = max((len(t) for t in texts), default=4)
+            weights.append(min(max(longest, 4), 40))
+    scale = total / sum(weights)
+    widths = [int(w * scale) for w in weights]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
+    """Return the caption paragraph (kept with the table) and the table element."""
+    out: list[Any] = []
+    if node.caption:
+        cap = v.paragraph(st.CAPTION, keep_next=True)
+        v.inlines(cap, node.caption, v_plain())
+        out.append(cap)
+    if not node.header:
+        return out
+    total = round(v.text_width_pt * 20)
+    widths = column_widths(node, total)
+    tbl, _ = _table(st.BRIEF_TABLE, widths, True)
+    pal = v.theme.palette
+    aligns = [c.align for c in node.header]
+    header = etree.SubElement(tbl, W_TR)
+    trpr = etree.SubElement(header, W_TRPR)
+    etree.SubElement(trpr, qn("w:cantSplit"))
+    etree.SubElement(trpr, qn("w:tblHeader"))  # repeat on every page the table runs onto
+    for col, cell in enumerate(node.header):
+        tc, _ = _cell(header, widths[col], pal.table_header_bg)
+        p = v.paragraph(st.TABLE_HEADER, jc=cell.align)
+        tc.append(p)
+        v.inlines(p, cell.content, v_plain())
+    first_total = len(node.rows) - max(0, node.total_rows)
+    for index, cells in enumerate(node.rows):
+        is_total = index >= first_total
+        row = etree.SubElement(tbl, W_TR)
+        etree.SubElement(etree.SubElement(row, W_TRPR), qn("w:cantSplit"))
+        fill = pal.table_stripe if (index % 2 == 1 and not is_total) else None
+        fmt = v_plain().but(bold=True) if is_total else v_plain()
+        for col in range(len(widths)):
+            cell = cells[col] if col < len(cells) else m.Cell(())
+            tc, tcpr = _cell(row, widths[col], fill)
+            if is_total and index == first_total:
+                borders = etree.Element(qn("w:tcBorders"))
+                sub(borders, "w:top", {"w:val": "single", "w:sz": "8", "w:space": "0",
+                                       "w:color": pal.accent})  # fmt: skip
+                tcpr.insert(1, borders)
+            p = v.paragraph(st.TABLE_TEXT, jc=cell.align or aligns[col])
+            tc.append(p)
+            v.inlines(p, cell.content, fmt)
+    out.append(tbl)
+    out.append(v.spacer(v.theme.spacing.block_after))
+    return out
+
+
+def v_plain() -> Any:
+    """Return the plain run format (imported late: visitor imports this module)."""
+    from reportgen.writers.docx.visitor import PLAIN
+
+    return PLAIN
+
+
+def _grid_columns(v: DocxVisitor, items: tuple[m.KeyFigure, ...], gap: int) -> int:
+    """Return how many key figures fit side by side with their values on one line."""
+    n = len(items)
+    longest = max((len(item.value) for item in items), default=1)
+    need_pt = longest * 0.58 * v.theme.sizes.key_figure + 2 * v.theme.spacing.box_padding
+    for cols in range(min(n, 4), 1, -1):
+        cell_pt = (v.text_width_pt - (cols - 1) * gap / 20) / cols
+        if need_pt <= cell_pt:
+            return cols
+    return 1 if n == 1 else 2 if n > 1 and need_pt <= v.text_width_pt / 2 else 1
+
+
+def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
+    """Return the key-figures grid: shaded cells (value, label, context) with white gutters.
+
+    Gutters are narrow empty columns and rows rather than cell spacing, which LibreOffice
+    and pandoc do not all honour.
+    """
+    if not node.items:
+        return []
+    gap = int(v.theme.spacing.box_padding * 20)
+    cols = _grid_columns(v, node.items, gap)
+    total = round(v.text_width_pt * 20)
+    cell_w = (total - (cols - 1) * gap) // cols
+    widths: list[int] = []
+    for col in range(cols):
+        widths += [cell_w] if col == 0 else [gap, cell_w]
+    widths[-1] += total - sum(widths)
+    tbl, pr = _table(st.GRID_TABLE, widths, False)
+    pad = twips(v.theme.spacing.box_padding)
+    mar = etree.Element(qn("w:tblCellMar"))
+    for side in ("top", "left", "bottom", "right"):
+        sub(mar, f"w:{side}", {"w:w": pad, "w:type": "dxa"})
+    pr.find(qn("w:tblLayout")).addnext(mar)
+    pal = v.theme.palette
+    rows = [node.items[i : i + cols] for i in range(0, len(node.items), cols)]
+    for r_index, items in enumerate(rows):
+        if r_index:
+            _gutter_row(tbl, widths, gap)
+        row = etree.SubElement(tbl, W_TR)
+        etree.SubElement(etree.SubElement(row, W_TRPR), qn("w:cantSplit"))
+        for col in range(cols):
+            if col:
+                tc, _ = _cell(row, widths[2 * col - 1])
+                _empty(tc)
+            item = items[col] if col < len(items) else None
+            tc, tcpr = _cell(row, widths[2 * col], pal.accent_light if item else None)
+            borders = etree.Element(qn("w:tcBorders"))
+            if item:
+                sub(borders, "w:top", {"w:val": "single", "w:sz": "18", "w:space": "0",
+                                       "w:color": pal.accent})  # fmt: skip
+                tcpr.insert(1, borders)
+            if item is None:
+                _empty(tc)
+                continue
+            value = v.paragraph(st.KF_VALUE)
+            v.text(value, item.value, v_plain())
+            label = v.paragraph(st.KF_LABEL)
+            v.inlines(label, item.label, v_plain())
+            tc.extend([value, label])
+            if item.context:
+                context = v.paragraph(st.KF_CONTEXT)
+                v.inlines(context, item.context, v_plain())
+                tc.append(context)
+    return [tbl]
+
+
+def _gutter_row(tbl: Any, widths: list[int], gap: int) -> None:
+    """Append an exact-height empty row: the vertical gap between rows of key figures."""
+    row = etree.SubElement(tbl, W_TR)
+    trpr = etree.SubElement(row, W_TRPR)
+    sub(trpr, "w:trHeight", {"w:val": str(gap), "w:hRule": "exact"})
+    for width in widths:
+        tc, _ = _cell(row, width)
+        _empty(tc)
+
+
+def _empty(tc: Any) -> None:
+    """Give a cell the one empty, tiny paragraph every `w:tc` must end with."""
+    p = sub(tc, "w:p")
+    ppr = sub(p, "w:pPr")
+    sub(ppr, "w:spacing", {"w:before": "0", "w:after": "0", "w:line": "20",
+                           "w:lineRule": "exact"})  # fmt: skip
+    rpr = sub(ppr, "w:rPr")
+    sub(rpr, "w:sz", {"w:val": "2"})
+
+
+def box_table(v: DocxVisitor, node: m.Callout, style: str) -> list[Any]:
+    """Return a callout holding lists or tables as a shaded single-cell table with a rule."""
+    pal = v.theme.palette
+    total = round(v.text_width_pt * 20)
+    tbl, pr = _table(st.GRID_TABLE, [total], False)
+    pad = twips(v.theme.spacing.box_padding)
+    mar = etree.Element(qn("w:tblCellMar"))
+    for side in ("top", "left", "bottom", "right"):
+        sub(mar, f"w:{side}", {"w:w": pad, "w:type": "dxa"})
+    pr.find(qn("w:tblLayout")).addnext(mar)
+    row = etree.SubElement(tbl, W_TR)
+    fill = pal.table_stripe if style in (st.EXECUTIVE, st.WARNING) else pal.accent_light
+    tc, tcpr = _cell(row, total, fill)
+    borders = etree.Element(qn("w:tcBorders"))
+    rule = pal.accent_2 if style == st.WARNING else pal.accent
+    side = "top" if style == st.EXECUTIVE else "left"
+    sub(borders, f"w:{side}", {"w:val": "single", "w:sz": "24", "w:space": "0", "w:color": rule})
+    tcpr.insert(1, borders)
+    outer_out, outer_box = v.out, v.box_style
+    inner: list[Any] = []
+    v.out, v.box_style = inner, None
+    try:
+        if node.title:
+            p = v.paragraph(st.NORMAL, keep_next=True)
+            v.inlines(p, node.title, v_plain().but(bold=True))
+            inner.append(p)
+        for block in node.blocks:
+            v.visit(block)
+    finally:
+        v.out, v.box_style = outer_out, outer_box
+    if not inner or inner[-1].tag != qn("w:p"):
+        inner.append(v.spacer(1))  # a cell must end with a paragraph
+    tc.extend(inner)
+    return [tbl, v.spacer(v.theme.spacing.block_after)]

@@ -1,0 +1,359 @@
+"""The DOCX visitor: one method per model node, each appending WordprocessingML elements.
+
+Text from the model only ever becomes `w:t` text (lxml escapes it), so `<font>`, `<img>` or
+`&` in a fact stay literal; characters XML cannot hold are dropped first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from lxml import etree
+
+from reportgen import model as m
+from reportgen.theme import Theme
+from reportgen.writers.docx import fields, tables
+from reportgen.writers.docx import styles as st
+from reportgen.writers.docx.links import Anchors, Relationships, is_external
+from reportgen.writers.docx.numbering import Numbering
+from reportgen.writers.docx.ooxml import W_VAL, clean_text, el, qn, sub, twips
+
+DEVANAGARI_FONT = "Noto Sans Devanagari"
+# A run of Devanagari (with the spaces and joiners between its words) gets the Devanagari
+# font in the complex-script slot, which is where Word looks for Indic text.
+_DEVANAGARI = re.compile(
+    "[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]"
+    "(?:[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d ]*[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff])?"
+)
+_BREAKS = re.compile("([\n\t])")
+
+W_R, W_T, W_RPR, W_P, W_PPR = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:p"), qn("w:pPr")
+W_RSTYLE, W_B, W_BCS, W_I, W_ICS = qn("w:rStyle"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs")
+W_RFONTS, W_PSTYLE, W_JC = qn("w:rFonts"), qn("w:pStyle"), qn("w:jc")
+XML_SPACE = qn("xml:space")
+_JC = {"left": "left", "right": "right", "center": "center", "centre": "center"}
+
+
+class RunFormat:
+    """The character formatting inherited by nested inlines (bold, italic, character style)."""
+
+    __slots__ = ("bold", "italic", "style")
+
+    def __init__(self, bold: bool = False, italic: bool = False, style: str | None = None):
+        self.bold, self.italic, self.style = bold, italic, style
+
+    def but(self, **changes: Any) -> RunFormat:
+        """Return a copy with `changes` applied."""
+        new = RunFormat(self.bold, self.italic, self.style)
+        for key, value in changes.items():
+            setattr(new, key, value)
+        return new
+
+
+PLAIN = RunFormat()
+
+
+class DocxVisitor:
+    """Walk a Document and collect body elements, relationships, numbering and bookmarks."""
+
+    def __init__(self, doc: m.Document, theme: Theme) -> None:
+        self.doc = doc
+        self.theme = theme
+        page_w_mm, _ = theme.page_mm()
+        _, right, _, left = theme.margins_mm
+        self.text_width_pt = (page_w_mm - left - right) / 25.4 * 72
+        self.anchors = Anchors()
+        self.rels = Relationships()
+        self.numbering = Numbering(theme.body_font.name, theme.palette.accent)
+        self.body: list[etree._Element] = []
+        self.out: list[etree._Element] = self.body  # where visit_* append (swapped in cells)
+        self.box_style: str | None = None  # paragraph style forced inside a callout box
+        self.drawing_id = 0
+        self._heading_marks: dict[int, str] = {}
+        self.toc_entries: list[tuple[int, str, str]] = []
+        self._dispatch: dict[type, Callable[[Any], None]] = {
+            m.Heading: self.visit_heading,
+            m.Paragraph: self.visit_paragraph,
+            m.BulletList: self.visit_bullet_list,
+            m.Table: self.visit_table,
+            m.Callout: self.visit_callout,
+            m.KeyFigures: self.visit_key_figures,
+            m.Figure: self.visit_figure,
+            m.TableOfContents: self.visit_table_of_contents,
+            m.PageBreak: self.visit_page_break,
+        }
+
+    # ------------------------------------------------------------ document
+
+    def run(self) -> list[etree._Element]:
+        """Return the body elements of the whole document (title block, then the blocks)."""
+        self._collect_anchors(self.doc.blocks)
+        self.title_block(self.doc.meta)
+        for block in self.doc.blocks:
+            self.visit(block)
+        return self.body
+
+    def visit(self, block: m.Block) -> None:
+        """Append the elements of one block to the current container."""
+        handler = self._dispatch.get(type(block))
+        if handler is None:
+            raise TypeError(f"DOCX writer has no rule for {type(block).__name__}")
+        handler(block)
+
+    def _collect_anchors(self, blocks: tuple[m.Block, ...]) -> None:
+        """Register every anchor first, so citations may point forward to their sources."""
+        for block in blocks:
+            if isinstance(block, m.Heading):
+                anchor = block.id or f"heading-{len(self._heading_marks) + 1}"
+                name = self.anchors.add(anchor)
+                self._heading_marks[id(block)] = name
+                if block.level <= 2:
+                    text = clean_text(m.plain_text(block.content)).replace("\n", " ")
+                    self.toc_entries.append((block.level, text, name))
+            elif isinstance(block, m.BulletList):
+                for item in block.items:
+                    if item.id:
+                        self.anchors.add(item.id)
+            elif isinstance(block, m.Callout):
+                self._collect_anchors(block.blocks)
+
+    def title_block(self, meta: m.Meta) -> None:
+        """Append title, subtitle, then organisation/date and audience lines, closed by a rule."""
+        self.out.append(self.text_paragraph(st.TITLE, meta.title))
+        if meta.subtitle:
+            self.out.append(self.text_paragraph(st.SUBTITLE, meta.subtitle))
+        lines = [" · ".join(x for x in (meta.organisation, meta.date) if x)]
+        if meta.audience:
+            lines.append(meta.audience)
+        lines = [line for line in lines if line]
+        for line in lines:
+            self.out.append(self.text_paragraph(st.TITLE_META, line))
+        last = self.out[-1]
+        ppr = last.find(W_PPR)
+        assert ppr is not None
+        bdr = el("w:pBdr")
+        sub(bdr, "w:bottom", {"w:val": "single", "w:sz": "12", "w:space": "8",
+                              "w:color": self.theme.palette.accent})  # fmt: skip
+        ppr.append(bdr)
+        ppr.append(el("w:spacing", {"w:after": twips(18)}))
+
+    # ------------------------------------------------------------ blocks
+
+    def visit_heading(self, node: m.Heading) -> None:
+        """Append a heading in the built-in heading style, wrapped in its bookmark."""
+        level = 1 if node.level <= 1 else 2
+        p = self.paragraph(st.HEADING[level])
+        name = self._heading_marks.get(id(node)) or self.anchors.add(node.id or "heading")
+        self.bookmarked(p, name, node.content)
+        self.out.append(p)
+
+    def visit_paragraph(self, node: m.Paragraph) -> None:
+        """Append a paragraph in its theme style (or the enclosing box's style)."""
+        style = self.box_style or st.PARAGRAPH_STYLES.get(node.style or "", st.NORMAL)
+        p = self.paragraph(style)
+        self.inlines(p, node.content, PLAIN)
+        self.out.append(p)
+
+    def visit_bullet_list(self, node: m.BulletList) -> None:
+        """Append list paragraphs with real numbering (numPr), bookmarks on anchored items."""
+        sources = bool(node.items) and all(
+            (item.id or "").startswith("src-") for item in node.items
+        )
+        num_id = self.numbering.new_list(node.ordered, node.start, bracket=sources)
+        style = st.LIST_NUMBER if node.ordered else st.LIST_BULLET
+        for index, item in enumerate(node.items):
+            p = self.paragraph(style)
+            ppr = p[0]
+            numpr = sub(ppr, "w:numPr")
+            sub(numpr, "w:ilvl", {"w:val": "0"})
+            sub(numpr, "w:numId", {"w:val": str(num_id)})
+            if self.box_style:
+                sub(ppr, "w:shd", {"w:val": "clear", "w:color": "auto",
+                                   "w:fill": self.theme.palette.accent_light})  # fmt: skip
+            if index == len(node.items) - 1:
+                sub(ppr, "w:spacing", {"w:after": twips(self.theme.spacing.block_after)})
+            anchor = self.anchors.get(item.id) if item.id else None
+            if anchor:
+                self.bookmarked(p, anchor, item.content)
+            else:
+                self.inlines(p, item.content, PLAIN)
+            self.out.append(p)
+
+    def visit_table(self, node: m.Table) -> None:
+        """Append a table's caption and the table (see tables.py)."""
+        self.out.extend(tables.data_table(self, node))
+
+    def visit_callout(self, node: m.Callout) -> None:
+        """Append a callout as shaded/ruled paragraphs, or a boxed cell if it holds more."""
+        style = st.CALLOUT_STYLES.get(node.kind, st.SUMMARY)
+        if all(isinstance(b, m.Paragraph) for b in node.blocks):
+            self._paragraph_box(node, style)
+        else:
+            self.out.extend(tables.box_table(self, node, style))
+
+    def _paragraph_box(self, node: m.Callout, style: str) -> None:
+        """Append the callout's title and paragraphs in the box style (borders merge)."""
+        outer, self.box_style = self.box_style, style
+        if node.title:
+            p = self.paragraph(style, keep_next=True)
+            self.inlines(p, node.title, PLAIN.but(bold=True))
+            self.out.append(p)
+        for block in node.blocks:
+            self.visit(block)
+        self.box_style = outer
+        if node.kind != "note":
+            self.out.append(self.spacer(self.theme.spacing.block_after))
+
+    def visit_key_figures(self, node: m.KeyFigures) -> None:
+        """Append the highlight box: a title, then a grid of shaded key-figure cells."""
+        if node.title:
+            p = self.paragraph(st.KF_TITLE)
+            self.inlines(p, node.title, PLAIN)
+            self.out.append(p)
+        self.out.extend(tables.key_figures(self, node))
+        self.out.append(self.spacer(self.theme.spacing.block_after))
+
+    def visit_figure(self, node: m.Figure) -> None:
+        """Append the chart picture (with alt text) and its caption."""
+        from reportgen.writers.docx.figures import chart_png, picture_paragraph
+
+        png = chart_png(node.chart, self.theme, self.text_width_pt)
+        if png is not None:
+            self.out.append(picture_paragraph(self, png, self.text_width_pt, node))
+        p = self.paragraph(st.CAPTION)
+        self.inlines(p, node.caption, PLAIN)
+        self.out.append(p)
+
+    def visit_table_of_contents(self, node: m.TableOfContents) -> None:
+        """Append a "Contents" heading and a TOC field over heading levels 1-2."""
+        self.out.append(self.text_paragraph(st.TOC_HEADING, "Contents"))
+        self.out.extend(fields.toc_paragraphs(self.toc_entries))
+
+    def visit_page_break(self, node: m.PageBreak) -> None:
+        """Append a page break."""
+        self.out.append(fields.page_break())
+
+    # ------------------------------------------------------------ paragraphs
+
+    def paragraph(self, style: str, jc: str | None = None, keep_next: bool = False) -> Any:
+        """Return a new `w:p` with its style (and alignment) set, not yet placed."""
+        p = etree.Element(W_P)
+        ppr = etree.SubElement(p, W_PPR)
+        etree.SubElement(ppr, W_PSTYLE).set(W_VAL, style)
+        if keep_next:
+            etree.SubElement(ppr, qn("w:keepNext"))
+        if jc and jc != "left":
+            etree.SubElement(ppr, W_JC).set(W_VAL, _JC.get(jc, "left"))
+        return p
+
+    def text_paragraph(self, style: str, text: str) -> Any:
+        """Return a paragraph of plain text in `style`."""
+        p = self.paragraph(style)
+        self.text(p, text, PLAIN)
+        return p
+
+    def spacer(self, points: float) -> Any:
+        """Return an empty paragraph `points` tall, to separate boxes from what follows."""
+        p = etree.Element(W_P)
+        ppr = etree.SubElement(p, W_PPR)
+        sub(ppr, "w:spacing", {"w:before": "0", "w:after": "0", "w:line": twips(points),
+                               "w:lineRule": "exact"})  # fmt: skip
+        return p
+
+    def bookmarked(self, p: Any, name: str, content: tuple[m.Inline, ...]) -> None:
+        """Append `content` to `p` between the start and end of bookmark `name`."""
+        ident = self.anchors.next_id()
+        sub(p, "w:bookmarkStart", {"w:id": ident, "w:name": name})
+        self.inlines(p, content, PLAIN)
+        sub(p, "w:bookmarkEnd", {"w:id": ident})
+
+    # ------------------------------------------------------------ inlines
+
+    def inlines(self, parent: Any, nodes: tuple[m.Inline, ...], fmt: RunFormat) -> None:
+        """Append runs (and hyperlinks) for inline content to a paragraph or hyperlink."""
+        for node in nodes:
+            kind = type(node)
+            if kind is m.Text:
+                self.text(parent, node.text, fmt)  # type: ignore[union-attr]
+            elif kind is m.Strong:
+                self.inlines(parent, node.children, fmt.but(bold=True))  # type: ignore
+            elif kind is m.Emph:
+                self.inlines(parent, node.children, fmt.but(italic=True))  # type: ignore
+            elif kind is m.Link:
+                self.link(parent, node, fmt)  # type: ignore[arg-type]
+            elif kind is m.Cite:
+                self.cite(parent, node, fmt)  # type: ignore[arg-type]
+            elif kind is m.LineBreak:
+                etree.SubElement(etree.SubElement(parent, W_R), qn("w:br"))
+
+    def link(self, parent: Any, node: m.Link, fmt: RunFormat) -> None:
+        """Append a live link for http(s)/mailto, an internal link for `#id`, else plain text."""
+        url = clean_text(node.url.strip())
+        if is_external(url):
+            h = sub(parent, "w:hyperlink", {"r:id": self.rels.link(url), "w:history": "1"})
+        elif url.startswith("#") and self.anchors.get(url[1:]):
+            h = sub(parent, "w:hyperlink", {"w:anchor": self.anchors.get(url[1:]) or ""})
+        else:
+            self.inlines(parent, node.children, fmt)
+            return
+        self.inlines(h, node.children, fmt.but(style=st.HYPERLINK))
+
+    def cite(self, parent: Any, node: m.Cite, fmt: RunFormat) -> None:
+        """Append "[n]" linked to the source's bookmark (plain when the source is not listed)."""
+        target = self.anchors.get(f"src-{node.source_id}")
+        holder = sub(parent, "w:hyperlink", {"w:anchor": target}) if target else parent
+        self.text(holder, f"[{node.number}]", fmt.but(style=st.CITATION))
+
+    def text(self, parent: Any, text: str, fmt: RunFormat) -> None:
+        """Append runs of literal text; Devanagari spans get the Devanagari font."""
+        text = clean_text(text)
+        if not text:
+            return
+        if _DEVANAGARI.search(text) is None:
+            self._run(parent, text, fmt, False)
+            return
+        pos = 0
+        for match in _DEVANAGARI.finditer(text):
+            if match.start() > pos:
+                self._run(parent, text[pos : match.start()], fmt, False)
+            self._run(parent, match.group(), fmt, True)
+            pos = match.end()
+        if pos < len(text):
+            self._run(parent, text[pos:], fmt, False)
+
+    def _run(self, parent: Any, text: str, fmt: RunFormat, devanagari: bool) -> None:
+        """Append one `w:r`; newlines and tabs become `w:br` and `w:tab`."""
+        r = etree.SubElement(parent, W_R)
+        if fmt.style or fmt.bold or fmt.italic or devanagari:
+            rpr = etree.SubElement(r, W_RPR)
+            if fmt.style:
+                etree.SubElement(rpr, W_RSTYLE).set(W_VAL, fmt.style)
+            if devanagari:
+                fonts = etree.SubElement(rpr, W_RFONTS)
+                fonts.set(qn("w:ascii"), DEVANAGARI_FONT)
+                fonts.set(qn("w:hAnsi"), DEVANAGARI_FONT)
+                fonts.set(qn("w:cs"), DEVANAGARI_FONT)
+            if fmt.bold:
+                etree.SubElement(rpr, W_B)
+                etree.SubElement(rpr, W_BCS)
+            if fmt.italic:
+                etree.SubElement(rpr, W_I)
+                etree.SubElement(rpr, W_ICS)
+            if devanagari:
+                sub(rpr, "w:lang", {"w:bidi": "hi-IN"})
+        if "\n" in text or "\t" in text:
+            for piece in _BREAKS.split(text):
+                if piece == "\n":
+                    etree.SubElement(r, qn("w:br"))
+                elif piece == "\t":
+                    etree.SubElement(r, qn("w:tab"))
+                elif piece:
+                    t = etree.SubElement(r, W_T)
+                    t.text = piece
+                    t.set(XML_SPACE, "preserve")
+            return
+        t = etree.SubElement(r, W_T)
+        t.text = text
+        t.set(XML_SPACE, "preserve")
