@@ -26,6 +26,8 @@ PART_INSET = 5.5  # pt from a line's edge to an "of which" bar: thinner, inside 
 LABEL_GAP = 6.0  # pt between a bar's end and its value label
 NOTE_GAP = 5.0  # pt between the value label and the native amount
 OF_WHICH = "of which "
+SWATCH_W = 14.0
+LEGEND_LINE = 13.0  # pt between lines of the key
 
 
 @dataclass(frozen=True)
@@ -43,29 +45,30 @@ def bar_drawing(chart: BarChart, style: ChartStyle, width: float) -> Drawing:
     label_w = _label_column(rows, style, width)
     x0 = label_w + 8.0
     scale_max, step, bar_span = _scale(rows, style, width - x0)
-    legend_h = 18.0 if has_parts else 0.0
-    lines = sum(1 + len(row.parts) for row in rows)
-    label_lines = [len(_category_lines(r.total, r.total, style, label_w)) for r in rows]
-    rows_h = lines * LINE + sum(max(0, n - 1) * style.label_size * 1.2 for n in label_lines)
+    legend = _legend_places(style, x0, width) if has_parts else []
+    legend_h = (max(line for _, line, _ in legend) + 1) * LEGEND_LINE + 4.0 if legend else 0.0
+    rows_h = sum(
+        _line_height(bar, row.total, style, label_w)
+        for row in rows
+        for bar in (row.total, *row.parts)
+    )
     axis_h = 3.0 + style.small_size * 1.3 + (style.small_size * 1.4 if chart.unit else 0) + 2.0
     height = legend_h + rows_h + axis_h + 2.0
 
     d = Drawing(width, height)
     x_of = lambda v: x0 + bar_span * v / scale_max  # noqa: E731
     top = height - legend_h
-    bottom = top - rows_h
-    _grid(d, style, scale_max, step, x_of, bottom, top, chart.unit, width)
-    y = top
+    _grid(d, style, scale_max, step, x_of, top - rows_h, top, chart.unit, width)
     for row in rows:
-        extra = (
-            (len(_category_lines(row.total, row.total, style, label_w)) - 1)
-            * style.label_size
-            * 1.2
-        )
-        y = _draw_row(d, chart, row, style, x0, x_of, y, label_w, extra, has_parts)
-    if has_parts:
-        _legend(d, style, x0, height - 12.0)
+        top = _draw_row(d, chart, row, style, x_of, top, label_w, has_parts)
+    _legend(d, style, legend, height)
     return d
+
+
+def _line_height(bar: Bar, total: Bar, style: ChartStyle, label_w: float) -> float:
+    """Return the height of a bar's line: one bar, or more if its category label wraps."""
+    extra_lines = len(_category_lines(bar, total, style, label_w)) - 1
+    return LINE + extra_lines * style.label_size * 1.2
 
 
 def _rows(chart: BarChart) -> list[_Row]:
@@ -198,49 +201,47 @@ def _draw_row(
     chart: BarChart,
     row: _Row,
     style: ChartStyle,
-    x0: float,
     x_of: Callable[[float], float],
     top: float,
     label_w: float,
-    extra: float,
     has_parts: bool,
 ) -> float:
     """Draw one programme and its parts from `top` down; return the y where the next row starts."""
     index = {id(b): i for i, b in enumerate(chart.bars)}
-    block_h = (1 + len(row.parts)) * LINE + extra
-    total_fill = style.total if has_parts else style.strong
+    heights = [_line_height(bar, row.total, style, label_w) for bar in (row.total, *row.parts)]
+    block_h = sum(heights)
+    total_end = x_of(row.total.value)
     rect = Rect(
         x_of(0),
         top - block_h + BAR_INSET,
-        x_of(row.total.value) - x_of(0),
+        total_end - x_of(0),
         block_h - 2 * BAR_INSET,
-        fillColor=total_fill,
+        fillColor=style.total if has_parts else style.strong,
         strokeColor=style.total_edge,
         strokeWidth=0.6,
     )
     d.add(rect, name=f"bar{index[id(row.total)]}")
-    centre = top - (LINE + extra) / 2
+    centre = top - heights[0] / 2
     _category(d, row.total, row.total, style, label_w, centre)
-    _value_labels(d, row.total, style, x_of(row.total.value) + LABEL_GAP, centre)
-    y = top - LINE - extra
-    for part in row.parts:
-        d.add(
-            Rect(
-                x_of(0),
-                y - LINE + PART_INSET,
-                x_of(part.value) - x_of(0),
-                LINE - 2 * PART_INSET,
-                fillColor=style.strong,
-                strokeColor=None,
-            ),
-            name=f"bar{index[id(part)]}",
+    _value_labels(d, row.total, style, total_end + LABEL_GAP, centre)
+    y = top - heights[0]
+    for part, h in zip(row.parts, heights[1:], strict=True):
+        centre = y - h / 2
+        bar_h = LINE - 2 * PART_INSET
+        part_rect = Rect(
+            x_of(0),
+            centre - bar_h / 2,
+            x_of(part.value) - x_of(0),
+            bar_h,
+            fillColor=style.strong,
+            strokeColor=None,
         )
-        centre = y - LINE / 2
+        d.add(part_rect, name=f"bar{index[id(part)]}")
         _category(d, part, row.total, style, label_w, centre)
         inside = x_of(part.value) + LABEL_GAP
-        fits = inside + _value_label_width(part, style) <= x_of(row.total.value) - LABEL_GAP
-        _value_labels(d, part, style, inside if fits else x_of(row.total.value) + LABEL_GAP, centre)
-        y -= LINE
+        fits = inside + _value_label_width(part, style) <= total_end - LABEL_GAP
+        _value_labels(d, part, style, inside if fits else total_end + LABEL_GAP, centre)
+        y -= h
     return y
 
 
@@ -276,21 +277,50 @@ def _value_labels(d: Drawing, bar: Bar, style: ChartStyle, x: float, centre: flo
         )
 
 
-def _legend(d: Drawing, style: ChartStyle, x: float, y: float) -> None:
-    """Draw the key: a light swatch for a programme total, a dark one for an "of which" part."""
-    entries = (
+def _legend_entries(style: ChartStyle) -> tuple[tuple[Color, Color | None, str], ...]:
+    """Return the key's entries: a light swatch for a total, a dark one for an "of which" part."""
+    return (
         (style.total, style.total_edge, "Programme total"),
         (style.strong, None, "of which: part of the programme above"),
     )
+
+
+def _legend_places(style: ChartStyle, x0: float, width: float) -> list[tuple[float, int, int]]:
+    """Return (x, line, entry) of each key entry, wrapping where an entry would not fit."""
+    places: list[tuple[float, int, int]] = []
+    x, line = x0, 0
+    for i, (_, _, text) in enumerate(_legend_entries(style)):
+        w = SWATCH_W + 4.0 + text_width(text, style.fonts.regular, style.small_size)
+        if x + w > width and x > x0:
+            x, line = x0, line + 1
+        places.append((x, line, i))
+        x += w + 16.0
+    return places
+
+
+def _legend(
+    d: Drawing, style: ChartStyle, places: list[tuple[float, int, int]], height: float
+) -> None:
+    """Draw the key at the top of the chart, where `_legend_places` put its entries."""
+    entries = _legend_entries(style)
     legend = Group()
-    for fill, edge, text in entries:
-        legend.add(Rect(x, y - 1.0, 14.0, 8.0, fillColor=fill, strokeColor=edge, strokeWidth=0.6))
+    for x, line, i in places:
+        fill, edge, text = entries[i]
+        y = height - 12.0 - line * LEGEND_LINE
+        swatch = Rect(x, y - 1.0, SWATCH_W, 8.0, fillColor=fill, strokeColor=edge, strokeWidth=0.6)
+        legend.add(swatch)
         legend.add(
             _string(
-                x + 18.0, y, text, style.fonts.regular, style.small_size, style.text, "start", style
+                x + SWATCH_W + 4.0,
+                y,
+                text,
+                style.fonts.regular,
+                style.small_size,
+                style.text,
+                "start",
+                style,
             )
         )
-        x += 18.0 + text_width(text, style.fonts.regular, style.small_size) + 16.0
     d.add(legend)
 
 

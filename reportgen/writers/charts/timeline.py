@@ -1,9 +1,10 @@
 """The timeline: milestones as markers on a horizontal dated axis, with labels that never collide.
 
-Milestones alternate above and below the axis. On each side every label gets the stretch of
-axis nearest its marker (up to halfway to the next marker on that side), wraps its text to that
-width, and is tied to its marker by a leader; a label that still overlaps a neighbour moves one
-tier further from the axis.
+Milestones alternate above and below the axis. On each side the labels are wrapped to a width
+that lets them all sit side by side, centred on their markers where there is room and pushed
+apart where there is not; a leader ties each label to its marker (with an elbow when the label
+had to move). Only when even narrow labels cannot sit side by side do every other label move
+one tier further from the axis.
 """
 
 from __future__ import annotations
@@ -96,32 +97,41 @@ def _domain(milestones: tuple[Milestone, ...]) -> tuple[float, float]:
 
 
 def _place_side(labels: list[_Label], style: ChartStyle, width: float) -> None:
-    """Give each label on one side its box (the axis stretch nearest its marker) and its tier."""
+    """Give each label on one side its width, wrapped lines, left edge and tier."""
+    if not labels:
+        return
+    count = len(labels)
+    fits = (width - GAP * (count - 1)) / count
+    tiers = 1 if fits >= MIN_LABEL_W else 2
     for k, lab in enumerate(labels):
-        # The stretch of axis this label may use: up to halfway to its neighbours on this side.
-        a = 0.0 if k == 0 else (labels[k - 1].x + lab.x) / 2 + GAP / 2
-        b = width if k == len(labels) - 1 else (lab.x + labels[k + 1].x) / 2 - GAP / 2
-        allotted = max(MIN_LABEL_W, min(MAX_LABEL_W, b - a))
-        text = lab.milestone.label
-        font = font_for(text, style.fonts.regular, style.fonts)
-        lab.lines = tuple(wrap(text, font, style.small_size, allotted))
-        content = max([text_width(line, font, style.small_size) for line in lab.lines])
-        lab.width = min(width, max(content, _date_width(lab, style)))
-        lab.left = _centred_within(lab.x, lab.width, max(0.0, a), min(width, max(b, a + lab.width)))
-    for k, lab in enumerate(labels):
-        taken = [
-            o
-            for o in labels[:k]
-            if o.left < lab.left + lab.width + GAP and lab.left < o.left + o.width + GAP
-        ]
-        while any(o.tier == lab.tier for o in taken):
-            lab.tier += 1
+        lab.tier = k % tiers
+    for tier in range(tiers):
+        row = [lab for lab in labels if lab.tier == tier]
+        share = (width - GAP * (len(row) - 1)) / len(row)
+        for lab in row:
+            _wrap_label(lab, style, max(MIN_LABEL_W, min(MAX_LABEL_W, share)), width)
+        _dodge(row, width)
 
 
-def _centred_within(x: float, w: float, a: float, b: float) -> float:
-    """Return the left edge of a `w` wide box centred on `x`, moved inside [a, b] if need be."""
-    left = min(max(x - w / 2, a), b - w)
-    return max(0.0, left)
+def _wrap_label(lab: _Label, style: ChartStyle, max_w: float, width: float) -> None:
+    """Wrap the label's text to `max_w` and size its box to the text and its date line."""
+    text = lab.milestone.label
+    font = font_for(text, style.fonts.regular, style.fonts)
+    lab.lines = tuple(wrap(text, font, style.small_size, max_w))
+    content = max(text_width(line, font, style.small_size) for line in lab.lines)
+    lab.width = min(width, max(content, _date_width(lab, style)))
+
+
+def _dodge(row: list[_Label], width: float) -> None:
+    """Place boxes of one row centred on their markers, pushed apart and into [0, width]."""
+    right = -GAP
+    for lab in row:
+        lab.left = max(lab.x - lab.width / 2, right + GAP, 0.0)
+        right = lab.left + lab.width
+    limit = width
+    for lab in reversed(row):
+        lab.left = max(0.0, min(lab.left, limit - lab.width))
+        limit = lab.left - GAP
 
 
 def _date_width(lab: _Label, style: ChartStyle) -> float:
@@ -226,7 +236,7 @@ def _draw_label(
     else:
         edge = axis_y - years_h - offset
         top = edge
-    d.add(Line(lab.x, axis_y, lab.x, edge, strokeColor=style.rule, strokeWidth=0.7))
+    _leader(d, lab, style, axis_y, edge)
     d.add(
         Line(lab.left, edge, lab.left + lab.width, edge, strokeColor=style.strong, strokeWidth=1.0)
     )
@@ -256,3 +266,15 @@ def _draw_label(
                 textAnchor="start",
             )
         )
+
+
+def _leader(d: Drawing, lab: _Label, style: ChartStyle, axis_y: float, edge: float) -> None:
+    """Draw the line from a marker to its label: straight up or down, with an elbow if moved."""
+    reach = min(max(lab.x, lab.left + 3.0), lab.left + lab.width - 3.0)
+    if abs(reach - lab.x) < 0.5:
+        d.add(Line(lab.x, axis_y, lab.x, edge, strokeColor=style.rule, strokeWidth=0.7))
+        return
+    knee = edge - 5.0 if lab.above else edge + 5.0
+    knee = knee if abs(knee - axis_y) > 4.0 else edge
+    d.add(Line(lab.x, axis_y, lab.x, knee, strokeColor=style.rule, strokeWidth=0.7))
+    d.add(Line(lab.x, knee, reach, edge, strokeColor=style.rule, strokeWidth=0.7))
