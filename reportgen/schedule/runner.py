@@ -1,0 +1,257 @@
+"""Run the schedule's jobs: one run now, or every run at its cron time until stopped.
+
+A run holds its output folder's lock for the whole build, publish and mail, so two runs of one
+folder never overlap, whether they come from this scheduler, another one, or `reportgen build`
+started by cron. Every run is recorded in the run log, however it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from reportgen.errors import UserError
+from reportgen.schedule.config import Job, Schedule, load_schedule
+from reportgen.schedule.history import (
+    FAILED,
+    OK,
+    PARTIAL,
+    SKIPPED,
+    UNCHANGED,
+    RunLog,
+    RunRecord,
+)
+from reportgen.schedule.lock import OutputLocked, output_lock
+
+log = logging.getLogger("reportgen.schedule")
+
+
+def run_job_now(config_path: Path, job: str) -> RunRecord:
+    """Run the job named `job` of the schedule in `config_path` once, now; return its record."""
+    schedule = load_schedule(config_path)
+    _configure_logging()
+    return run_job(schedule, schedule.job(job), trigger="manual")
+
+
+def history(config_path_or_log: Path, limit: int = 20, job: str | None = None) -> list[RunRecord]:
+    """Return the last `limit` runs, newest first, from a schedule file's run log or a log file."""
+    path = Path(config_path_or_log)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        path = load_schedule(path).history
+    return RunLog(path).recent(limit, job=job)
+
+
+def run_job(schedule: Schedule, job: Job, trigger: str = "manual") -> RunRecord:
+    """Run `job` once under its output folder's lock and record it; return the ended record.
+
+    A run that finds the folder locked is recorded as skipped. Errors end up in the record,
+    never in an exception (the scheduler must outlive a bad run); KeyboardInterrupt and
+    SystemExit are recorded and then re-raised.
+    """
+    runlog = RunLog(schedule.history)
+    record = runlog.begin(job.name, trigger)
+    log.info("%s: run started (%s)", job.name, trigger)
+    try:
+        with output_lock(job.out):
+            record = _run_locked(job, record)
+    except OutputLocked as exc:
+        record = record.finished(SKIPPED, message=str(exc))
+    except UserError as exc:
+        record = record.finished(FAILED, errors=(str(exc),), message="the run failed")
+    except Exception as exc:  # a bug in reportgen: record it, keep the scheduler alive
+        log.exception("%s: internal error", job.name)
+        record = record.finished(FAILED, errors=(f"internal error: {exc!r}",), message="bug")
+    except BaseException:
+        runlog.finish(record.finished(FAILED, message="interrupted"))
+        raise
+    runlog.finish(record)
+    _log_end(record)
+    return record
+
+
+def _run_locked(job: Job, record: RunRecord) -> RunRecord:
+    """Return `record` ended after building, publishing and mailing `job` (the lock is held)."""
+    from reportgen import build  # looked up at run time, so a test can stand in for it
+
+    files = job.facts_files()
+    if not files:
+        return record.finished(
+            FAILED, errors=(f"no facts files match {', '.join(job.facts)}",), message="no facts"
+        )
+    report = build.build_folder(
+        files, job.out, job.formats, job.template, job.templates_dirs, jobs=job.workers
+    )
+    built = sorted({r.slug for r in report.built})
+    errors = [message for _path, message in report.failed]
+    changed, published, mailed = built, 0, 0
+    mail_from = job.out
+    try:
+        if job.then.publish is not None:
+            changed, published = _publish(job)
+            mail_from = job.then.publish.dist
+        if job.then.mail is not None and changed:
+            mailed, mail_errors = _mail(job, mail_from, changed)
+            errors += mail_errors
+    except UserError as exc:
+        errors.append(str(exc))
+
+    status = _status(len(built) + published + mailed, report.up_to_date, errors)
+    return record.finished(
+        status,
+        built=len(built),
+        skipped=report.up_to_date,
+        failed=len(report.failed),
+        published=published,
+        mailed=mailed,
+        errors=tuple(errors),
+        message=_message(len(built), report.up_to_date, len(report.failed), published, mailed),
+    )
+
+
+def _publish(job: Job) -> tuple[list[str], int]:
+    """Publish the job's output folder; return (slugs with a new version, their count)."""
+    from reportgen.publish import publish
+
+    step = job.then.publish
+    assert step is not None
+    report = publish(job.out, step.dist, base_url=step.base_url, title=step.title)
+    slugs = [v.slug for v in report.new_versions]
+    return slugs, len(slugs)
+
+
+def _mail(job: Job, folder: Path, slugs: list[str]) -> tuple[int, list[str]]:
+    """Mail the briefs `slugs` from `folder`; return (messages sent, one error per failure)."""
+    from reportgen.mail import send_briefs
+
+    step = job.then.mail
+    assert step is not None
+    report = send_briefs(step.recipients, folder, attach_docx=step.attach_docx, briefs=slugs)
+    return len(report.sent), [f"mail to {d.email} ({d.slug}): {why}" for d, why in report.failed]
+
+
+def _status(done: int, current: int, errors: list[str]) -> str:
+    """Return a run's status from what it did and the errors it met."""
+    if errors:
+        return PARTIAL if done or current else FAILED
+    return OK if done else UNCHANGED
+
+
+def _message(built: int, current: int, failed: int, published: int, mailed: int) -> str:
+    """Return the one-line account of a run."""
+    if not (built or failed or published or mailed):
+        return f"nothing changed: {current} briefs up to date"
+    parts = [f"built {built}", f"{current} up to date"]
+    if failed:
+        parts.append(f"{failed} failed")
+    if published:
+        parts.append(f"published {published} new versions")
+    if mailed:
+        parts.append(f"mailed {mailed} messages")
+    return ", ".join(parts)
+
+
+def _log_end(record: RunRecord) -> None:
+    """Log a run's end: info when all went well, a warning per error otherwise."""
+    level = logging.INFO if record.status in (OK, UNCHANGED, SKIPPED) else logging.WARNING
+    log.log(level, "%s: %s: %s", record.job, record.status, record.message)
+    for error in record.errors:
+        log.warning("%s: %s", record.job, error)
+
+
+# ---------------------------------------------------------------- the scheduler
+
+
+def run_scheduler(config_path: Path) -> int:
+    """Run every job of the schedule at its cron times until SIGTERM or SIGINT; return 0.
+
+    On a signal the scheduler stops taking new runs and waits for the running ones to end,
+    so it never leaves a partial output (outputs are written atomically in any case).
+    """
+    from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    schedule = load_schedule(config_path)
+    _configure_logging()
+    scheduler = BlockingScheduler(timezone="UTC")
+    for job in schedule.jobs:
+        scheduler.add_job(
+            run_job,
+            trigger=job.trigger(),
+            args=(schedule, job, "schedule"),
+            id=job.name,
+            name=job.name,
+            max_instances=1,  # in this process; the folder lock covers other processes
+            coalesce=True,  # runs missed while asleep collapse into one
+            misfire_grace_time=schedule.misfire_grace_time,
+        )
+
+    def on_event(event: JobEvent) -> None:
+        if event.code == EVENT_JOB_MAX_INSTANCES:
+            log.warning("%s: still running, this run skipped", event.job_id)
+        else:
+            log.warning("%s: run missed (past the grace time)", event.job_id)
+
+    scheduler.add_listener(on_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
+    stopper = _Stopper(scheduler)
+    previous = {
+        sig: signal.signal(sig, stopper.on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        for job in schedule.jobs:
+            log.info("%s: %s (%s), out %s", job.name, job.cron, job.timezone, job.out)
+        log.info("scheduler started with %d jobs (pid %d)", len(schedule.jobs), os.getpid())
+        scheduler.start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stopper.join()
+    log.info("scheduler stopped")
+    return 0
+
+
+class _Stopper:
+    """Shut the scheduler down from a signal, in a thread, waiting for running jobs.
+
+    The shutdown waits for running jobs, so it cannot run inside the signal handler (which
+    interrupts the main thread's loop); a thread does it, and `start()` returns once done.
+    """
+
+    def __init__(self, scheduler: object) -> None:
+        self.scheduler = scheduler
+        self.pid = os.getpid()
+        self.thread: threading.Thread | None = None
+
+    def on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        """Begin a clean shutdown on the first signal; ignore repeats while it waits."""
+        if os.getpid() != self.pid:  # a forked build worker inherited the handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if self.thread is not None:
+            log.info("already stopping; waiting for the running jobs")
+            return
+        log.info("%s received: finishing running jobs, then stopping", signal.Signals(signum).name)
+        self.thread = threading.Thread(
+            target=self.scheduler.shutdown,  # type: ignore[attr-defined]
+            kwargs={"wait": True},
+            name="reportgen-scheduler-stop",
+        )
+        self.thread.start()
+
+    def join(self) -> None:
+        """Wait for the shutdown thread, if a signal started one."""
+        if self.thread is not None:
+            self.thread.join()
+
+
+def _configure_logging() -> None:
+    """Send log lines to stderr with a timestamp, unless the program configured logging."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
