@@ -17,7 +17,7 @@ from reportlab.lib.colors import Color
 from reportgen.errors import LayoutError
 from reportgen.model import Bar, BarChart
 from reportgen.writers.charts.axis import nice_step, tick_label, ticks
-from reportgen.writers.charts.fonts import font_for, text_width, wrap
+from reportgen.writers.charts.fonts import font_for, label, text_width, wrap
 from reportgen.writers.charts.style import ChartStyle
 
 LINE = 20.0  # pt between bar lines: a 14 pt bar and its gap
@@ -335,12 +335,4 @@ def _string(
     style: ChartStyle,
 ) -> String:
     """Return a String in `font` (or the Devanagari font where `text` needs it)."""
-    return String(
-        x,
-        y,
-        text,
-        fontName=font_for(text, font, style.fonts),
-        fontSize=size,
-        fillColor=colour,
-        textAnchor=anchor,
-    )
+    return label(x, y, text, font, size, colour, anchor, style.fonts)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from reportlab.graphics.shapes import String
+from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 
 from reportgen.theme import Theme
 
@@ -55,7 +57,7 @@ def chart_fonts(theme: Theme) -> ChartFonts:
 
 def font_for(text: str, font: str, fonts: ChartFonts) -> str:
     """Return `font`, or the Devanagari font when `text` holds Devanagari letters."""
-    if fonts.devanagari and any(ord(ch) in _DEVANAGARI for ch in text):
+    if fonts.devanagari and needs_shaping(text):
         return (
             fonts.devanagari_bold
             if font == fonts.bold and fonts.devanagari_bold
@@ -64,9 +66,26 @@ def font_for(text: str, font: str, fonts: ChartFonts) -> str:
     return font
 
 
+def needs_shaping(text: str) -> bool:
+    """Return whether `text` holds Devanagari, whose vowel signs and conjuncts need shaping."""
+    return any(ord(ch) in _DEVANAGARI for ch in text)
+
+
+def shaped(text: str, font: str, size: float) -> str:
+    """Return `text` shaped by HarfBuzz for `font` where its script needs it, else `text`.
+
+    reportlab's String draws characters one by one; a Devanagari i-matra or conjunct then
+    lands in the wrong place. A ShapedStr (a str) carries the glyphs HarfBuzz chose, and
+    both renderPDF and the text extraction of the PDF understand it.
+    """
+    if not needs_shaping(text):
+        return text
+    return shapeStr(text, font, size)  # type: ignore[no-any-return]
+
+
 def text_width(text: str, font: str, size: float) -> float:
-    """Return the advance width (pt) of `text` set in `font` at `size`."""
-    return float(pdfmetrics.stringWidth(text, font, size))
+    """Return the advance width (pt) of `text` set in `font` at `size`, shaped if need be."""
+    return float(pdfmetrics.stringWidth(shaped(text, font, size), font, size))
 
 
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
@@ -83,3 +102,26 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     if current:
         lines.append(current)
     return lines or [""]
+
+
+def label(
+    x: float,
+    y: float,
+    text: str,
+    font: str,
+    size: float,
+    colour: Color,
+    anchor: str,
+    fonts: ChartFonts,
+) -> String:
+    """Return a String of `text` in `font` (the Devanagari font, shaped, where it needs it)."""
+    face = font_for(text, font, fonts)
+    return String(
+        x,
+        y,
+        shaped(text, face, size),
+        fontName=face,
+        fontSize=size,
+        fillColor=colour,
+        textAnchor=anchor,
+    )

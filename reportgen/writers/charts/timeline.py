@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 
 from reportgen.errors import LayoutError
 from reportgen.model import Milestone, TimelineChart
-from reportgen.writers.charts.fonts import font_for, text_width, wrap
+from reportgen.writers.charts.fonts import font_for, label, text_width, wrap
 from reportgen.writers.charts.style import ChartStyle
 
 EDGE = 10.0  # pt kept clear at each end of the axis
@@ -241,31 +241,12 @@ def _draw_label(
         Line(lab.left, edge, lab.left + lab.width, edge, strokeColor=style.strong, strokeWidth=1.0)
     )
     y = top - 2.0 - style.label_size if lab.above else edge - 2.5 - style.label_size
+    f = style.fonts
     date = lab.milestone.date
-    d.add(
-        String(
-            lab.left,
-            y,
-            date,
-            fontName=font_for(date, style.fonts.bold, style.fonts),
-            fontSize=style.label_size,
-            fillColor=style.strong,
-            textAnchor="start",
-        )
-    )
+    d.add(label(lab.left, y, date, f.bold, style.label_size, style.strong, "start", f))
     for line in lab.lines:
         y -= style.small_size * 1.25
-        d.add(
-            String(
-                lab.left,
-                y,
-                line,
-                fontName=font_for(line, style.fonts.regular, style.fonts),
-                fontSize=style.small_size,
-                fillColor=style.text,
-                textAnchor="start",
-            )
-        )
+        d.add(label(lab.left, y, line, f.regular, style.small_size, style.text, "start", f))
 
 
 def _leader(d: Drawing, lab: _Label, style: ChartStyle, axis_y: float, edge: float) -> None:
