@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
@@ -18,7 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reportgen.model import KeyFigures, Meta
+from reportgen.model import KeyFigure, KeyFigures, Meta
 from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.styles import Styles
 
@@ -88,60 +90,94 @@ def callout_box(kind: str, content: list[Flowable], styles: Styles, width: float
     return box
 
 
+_KF_PAD = 8.0  # inner padding of a key-figure box (pt)
+_KF_GAP = 6.0  # gap between boxes (pt)
+_KF_MIN_SIZE = 12.0  # below this a value wraps rather than shrinks (pt)
+
+
+def _per_row(n: int) -> int:
+    """Return how many key-figure boxes go in a row: 2-4, rows as even as possible."""
+    if n <= 4:
+        return max(n, 1)
+    return 3 if n % 3 == 0 or n % 4 == 1 else 4
+
+
+def _value_style(node: KeyFigures, styles: Styles, inner: float) -> ParagraphStyle:
+    """Return the value style, shrunk (equally for all boxes) so each value fits one line."""
+    base = styles.para["kf_value"]
+    widest = max((stringWidth(kf.value, base.fontName, 1.0) for kf in node.items), default=0.0)
+    size = base.fontSize if widest <= 0 else min(base.fontSize, inner / widest)
+    size = max(_KF_MIN_SIZE, int(size * 2) / 2)
+    if size == base.fontSize:
+        return base
+    return ParagraphStyle("kf_value_fit", parent=base, fontSize=size, leading=size * 1.15)
+
+
+def _key_figure_cell(
+    kf: KeyFigure, value_style: ParagraphStyle, renderer: InlineRenderer, styles: Styles
+) -> list[Flowable]:
+    """Return one box's content: the large value, its label, its context line."""
+    value = renderer.text(kf.value)
+    style = (
+        ParagraphStyle("kf_value_shaped", parent=value_style, shaping=1)
+        if value.shaped
+        else value_style
+    )
+    parts: list[Flowable] = [Paragraph(value.text, style)]
+    for inlines, name in ((kf.label, "kf_label"), (kf.context, "kf_context")):
+        markup = renderer.markup(inlines)
+        if markup.text:
+            parts.append(Paragraph(markup.text, styles.get(name, markup.shaped)))
+    return parts
+
+
 def key_figures_box(
     node: KeyFigures, renderer: InlineRenderer, styles: Styles, width: float
 ) -> Flowable:
-    """Return the key figures as a row (or rows) of boxes: value, label, context."""
-    items = node.items
-    n = len(items)
-    per_row = n if n <= 4 else (3 if n % 3 == 0 or n % 4 == 1 else 4)
-    per_row = max(per_row, 1)
-    gap = 6.0
-    col = (width - gap * (per_row - 1)) / per_row
-
-    def cell(i: int) -> list[Flowable]:
-        kf = items[i]
-        parts: list[Flowable] = []
-        for inl, style in ((None, "kf_value"), (kf.label, "kf_label"), (kf.context, "kf_context")):
-            markup = renderer.text(kf.value) if inl is None else renderer.markup(inl)
-            if markup.text:
-                parts.append(Paragraph(markup.text, styles.get(style, markup.shaped)))
-        return parts
-
+    """Return the key figures as rows of 2-4 boxes (value, label, context), kept together."""
+    n = len(node.items)
+    per_row = _per_row(n)
+    col = (width - _KF_GAP * (per_row - 1)) / per_row
+    value_style = _value_style(node, styles, col - 2 * _KF_PAD)
+    c = styles.colours
     rows: list[list[Any]] = []
+    heights: list[float | None] = []
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.para["body"].fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _KF_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _KF_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), _KF_PAD),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), _KF_PAD + 1),
+    ]
     for start in range(0, n, per_row):
+        if rows:  # a gap row between rows of boxes
+            rows.append([""] * (2 * per_row - 1))
+            heights.append(_KF_GAP)
+        r = len(rows)
         row: list[Any] = []
         for j in range(per_row):
             if j:
                 row.append("")
-            row.append(cell(start + j) if start + j < n else "")
+            if start + j < n:
+                row.append(_key_figure_cell(node.items[start + j], value_style, renderer, styles))
+                commands += [
+                    ("BACKGROUND", (2 * j, r), (2 * j, r), c.accent_light),
+                    ("LINEABOVE", (2 * j, r), (2 * j, r), 2.2, c.accent),
+                ]
+            else:
+                row.append("")
         rows.append(row)
+        heights.append(None)
     widths: list[float] = []
     for j in range(per_row):
-        widths += ([gap] if j else []) + [col]
-    c = styles.colours
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.para["body"].fontSize),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 9),
-    ]
-    for r in range(len(rows)):
-        for j in range(per_row):
-            if r * per_row + j >= n:
-                continue
-            x = 2 * j
-            commands += [
-                ("BACKGROUND", (x, r), (x, r), c.accent_light),
-                ("LINEABOVE", (x, r), (x, r), 2.2, c.accent),
-            ]
-    grid = Table(rows, colWidths=widths, style=TableStyle(commands), hAlign="LEFT")
+        widths += [*([_KF_GAP] if j else []), col]
+    grid = Table(
+        rows, colWidths=widths, rowHeights=heights, style=TableStyle(commands), hAlign="LEFT"
+    )
     parts: list[Flowable] = []
     if node.title:
         markup = renderer.markup(node.title)
         parts.append(Paragraph(markup.text, styles.get("callout_title", markup.shaped)))
-    parts.append(grid)
-    parts.append(Spacer(1, styles.para["body"].spaceAfter + 6))
+    parts += [grid, Spacer(1, styles.para["body"].spaceAfter + 6)]
     return KeepTogether(parts)

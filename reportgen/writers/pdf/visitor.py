@@ -4,6 +4,7 @@ the flowables that draw it.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable
 
@@ -164,7 +165,8 @@ class PdfVisitor:
         """Return the chart drawing and its caption, kept together."""
         caption = self._para(node.caption, "caption")
         try:
-            from reportgen.writers import charts  # imported late: only briefs with figures
+            # Imported late: only briefs with figures pay for it (and it may be absent).
+            charts = importlib.import_module("reportgen.writers.charts")
         except ImportError:
             placeholder = self.renderer.text(f"[Chart: {node.alt}]")
             drawing: Flowable = Paragraph(placeholder.text, self.styles.get("note"))
