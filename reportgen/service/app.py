@@ -1,0 +1,398 @@
+"""The FastAPI application: briefs on demand, validation, templates, the served folder.
+
+`create_app(settings)` builds one application; uvicorn runs it in each worker process. The
+application keeps nothing that several replicas would need to share: the document cache is
+only a cache, and everything else is read from the facts and template folders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from reportgen import __version__
+from reportgen.errors import (
+    FactsError,
+    LayoutError,
+    Problem,
+    RenderTimeout,
+    TemplateError,
+    UsageError,
+    UserError,
+)
+from reportgen.service import page
+from reportgen.service.briefs import BriefService, UnknownTemplate, check_format, etag_matches
+from reportgen.service.cache import CachedDocument, DocumentCache
+from reportgen.service.catalog import Catalog
+from reportgen.service.limits import BodyLimitMiddleware, BodyTooLarge, too_large_response
+from reportgen.service.rendering import (
+    QueueFull,
+    Renderer,
+    RendererUnavailable,
+    Validated,
+    validate_in_worker,
+)
+from reportgen.service.schemas import (
+    BriefLinks,
+    BriefList,
+    BriefSummary,
+    ErrorBody,
+    Health,
+    InvalidFile,
+    ProblemOut,
+    TemplateList,
+    TemplateOut,
+    ValidationResult,
+    error_responses,
+)
+from reportgen.service.settings import ServiceSettings
+from reportgen.service.uploads import UnsupportedMediaType, read_upload
+from reportgen.writers import MEDIA_TYPES
+
+log = logging.getLogger("reportgen.service")
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+FACTS_BODY: dict[str, Any] = {
+    "required": True,
+    "description": "A facts file: YAML, JSON, or a multipart upload in the field `facts`.",
+    "content": {
+        "application/yaml": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"type": "object"}},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"facts": {"type": "string", "format": "binary"}},
+                "required": ["facts"],
+            }
+        },
+    },
+}
+DOCUMENT_CONTENT = {
+    media: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA_TYPES.values()
+}
+DOCUMENT_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Content hash and format"},
+    "Content-Disposition": {"schema": {"type": "string"}, "description": "slug.pdf or .docx"},
+}
+
+
+# ---------------------------------------------------------------- errors to HTTP
+
+
+def status_of(exc: Exception) -> int:
+    """Return the HTTP status for a reportgen error raised while serving a request."""
+    if isinstance(exc, UnknownTemplate):
+        return 404
+    if isinstance(exc, (FactsError, TemplateError, LayoutError)):
+        return 422
+    if isinstance(exc, UnsupportedMediaType):
+        return 415
+    if isinstance(exc, RenderTimeout | RendererUnavailable):
+        return 503
+    if isinstance(exc, QueueFull):
+        return 429
+    return 400  # UsageError and any other UserError
+
+
+def error_code(exc: Exception) -> str:
+    """Return the short machine-readable code of an error response."""
+    codes = {
+        FactsError: "facts_invalid",
+        UnknownTemplate: "unknown_template",
+        UnsupportedMediaType: "unsupported_media_type",
+        TemplateError: "template_error",
+        LayoutError: "layout_error",
+        UsageError: "bad_request",
+        RenderTimeout: "render_timeout",
+        RendererUnavailable: "renderer_unavailable",
+        QueueFull: "too_many_requests",
+    }
+    for cls, code in codes.items():
+        if isinstance(exc, cls):
+            return code
+    return "bad_request"
+
+
+def problems_of(exc: Exception) -> list[Problem]:
+    """Return the problems an error carries (FactsError's list; none for the others)."""
+    return list(exc.problems) if isinstance(exc, FactsError) else []
+
+
+def error_response(exc: Exception) -> JSONResponse:
+    """Return the JSON response for a reportgen error (never a traceback)."""
+    body = ErrorBody(
+        error=error_code(exc),
+        message=str(exc),
+        problems=[ProblemOut.of(p) for p in problems_of(exc)],
+    )
+    headers = {}
+    if isinstance(exc, QueueFull):
+        headers["Retry-After"] = str(exc.retry_after)
+    elif isinstance(exc, RenderTimeout | RendererUnavailable):
+        headers["Retry-After"] = "5"
+    return JSONResponse(body.model_dump(), status_code=status_of(exc), headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map user errors, HTTP errors and bugs to JSON responses without internals."""
+
+    async def on_user_error(request: Request, exc: Exception) -> Response:
+        return error_response(exc)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc, BodyTooLarge):
+            wants_html = "text/html" in request.headers.get("accept", "")
+            body, content_type = too_large_response(request.app.state.settings.max_body, wants_html)
+            return Response(body, 413, media_type=content_type.decode())
+        body = ErrorBody(error=f"http_{exc.status_code}", message=str(exc.detail))
+        return JSONResponse(body.model_dump(), exc.status_code, headers=exc.headers)
+
+    async def on_invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        problems = [
+            ProblemOut(
+                file="<request>",
+                line=None,
+                path=".".join(str(part) for part in err.get("loc", ())),
+                message=str(err.get("msg", "invalid")),
+            )
+            for err in exc.errors()
+        ]
+        body = ErrorBody(error="bad_request", message="invalid request", problems=problems)
+        return JSONResponse(body.model_dump(), 422)
+
+    async def on_bug(request: Request, exc: Exception) -> Response:
+        log.error("unhandled error serving %s %s", request.method, request.url.path, exc_info=exc)
+        body = ErrorBody(error="internal_error", message="internal error; it has been logged")
+        return JSONResponse(body.model_dump(), 500)
+
+    for cls in (UserError, RenderTimeout, QueueFull, RendererUnavailable):
+        app.add_exception_handler(cls, on_user_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_invalid_request)
+    app.add_exception_handler(Exception, on_bug)
+
+
+# ---------------------------------------------------------------- responses
+
+
+def document_response(
+    doc: CachedDocument, if_none_match: str | None, cached: bool, download: bool = True
+) -> Response:
+    """Return the document (or 304 when the client already has this ETag)."""
+    headers = {
+        "ETag": doc.etag,
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "X-Reportgen-Cache": "hit" if cached else "miss",
+    }
+    if etag_matches(if_none_match, doc.etag):
+        return Response(status_code=304, headers=headers)
+    disposition = "attachment" if download else "inline"
+    headers["Content-Disposition"] = f'{disposition}; filename="{doc.slug}.{doc.fmt}"'
+    if doc.pages is not None:
+        headers["X-Reportgen-Pages"] = str(doc.pages)
+    return Response(doc.body, media_type=MEDIA_TYPES[doc.fmt], headers=headers)
+
+
+def not_modified(etag: str) -> Response:
+    """Return a 304 for `etag` without rendering anything."""
+    return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
+# ---------------------------------------------------------------- the application
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """Return the service's FastAPI application configured by `settings`."""
+    settings = settings or ServiceSettings()
+    renderer = Renderer(
+        settings.render_mode,
+        settings.processes(),
+        settings.concurrency(),
+        settings.max_queue,
+        settings.render_timeout,
+    )
+    briefs = BriefService(renderer, DocumentCache(settings.cache_bytes), settings.templates_dirs)
+    catalog = Catalog(settings.resolved_facts_dir())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await renderer.start()
+        log.info("render pool ready: %s", renderer.stats())
+        try:
+            yield
+        finally:
+            renderer.close()
+
+    app = FastAPI(
+        title="reportgen",
+        version=__version__,
+        summary="Policy briefs on demand: facts in, PDF or Word out.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.briefs = briefs
+    app.state.catalog = catalog
+    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(page.router)
+    _add_api_routes(app, settings, briefs, catalog)
+    return app
+
+
+def _add_api_routes(
+    app: FastAPI, settings: ServiceSettings, briefs: BriefService, catalog: Catalog
+) -> None:
+    """Add the /v1 endpoints and /healthz to `app`."""
+
+    @app.get("/healthz", response_model=Health, tags=["service"])
+    async def healthz() -> Health:
+        """Return the service's status, version, render pool load and cache size."""
+        return Health(
+            status="ok",
+            version=__version__,
+            renderer=briefs.renderer.stats(),
+            cache=briefs.cache.stats(),
+        )
+
+    @app.get("/v1/templates", response_model=TemplateList, tags=["briefs"])
+    async def templates() -> TemplateList:
+        """Return every template the service can render with."""
+        from reportgen.templating import list_templates
+
+        found = list_templates(list(briefs.templates_dirs))
+        return TemplateList(
+            templates=[TemplateOut(name=t.name, description=t.description or "") for t in found]
+        )
+
+    @app.get("/v1/briefs", response_model=BriefList, tags=["briefs"])
+    async def list_briefs() -> BriefList:
+        """Return the briefs of the served facts folder, with links to each format."""
+        result = BriefList(briefs=[])
+        seen: set[str] = set()
+        for entry in await catalog.entries():
+            if not entry.valid:
+                problems = [ProblemOut.of(p) for p in entry.problems]
+                result.invalid.append(InvalidFile(file=entry.path.name, problems=problems))
+            elif entry.slug not in seen:
+                seen.add(entry.slug)
+                links = BriefLinks(
+                    pdf=f"/v1/briefs/{entry.slug}.pdf", docx=f"/v1/briefs/{entry.slug}.docx"
+                )
+                result.briefs.append(
+                    BriefSummary(
+                        slug=entry.slug,
+                        title=entry.title,
+                        date=entry.date,
+                        template=entry.template,
+                        links=links,
+                    )
+                )
+        return result
+
+    @app.get(
+        "/v1/briefs/{filename}",
+        tags=["briefs"],
+        response_class=Response,
+        responses={
+            200: {
+                "content": DOCUMENT_CONTENT,
+                "description": "The brief",
+                "headers": DOCUMENT_HEADERS,
+            },
+            304: {"description": "Not modified (If-None-Match)"},
+            **error_responses(404, 422, 429, 503),
+        },
+    )
+    async def served_brief(
+        filename: str,
+        if_none_match: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        """Return one format of a served brief (`<slug>.pdf` or `<slug>.docx`).
+
+        Built on first request and cached; rebuilt when its facts or template change.
+        """
+        slug, _, fmt = filename.rpartition(".")
+        entry = await catalog.find(slug) if fmt in MEDIA_TYPES else None
+        if entry is None:
+            raise StarletteHTTPException(404, f"no brief {filename!r}")
+        data = entry.path.read_bytes()
+        key = briefs.known_key(data, fmt, entry.template)
+        if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
+            return not_modified(briefs.etag_for_key(key))
+        doc, cached = await briefs.document(data, entry.path.name, fmt, entry.template)
+        return document_response(doc, if_none_match, cached)
+
+    @app.post(
+        "/v1/briefs",
+        tags=["briefs"],
+        response_class=Response,
+        openapi_extra={"requestBody": FACTS_BODY},
+        responses={
+            200: {
+                "content": DOCUMENT_CONTENT,
+                "description": "The brief",
+                "headers": DOCUMENT_HEADERS,
+            },
+            304: {"description": "Not modified (If-None-Match)"},
+            **error_responses(400, 404, 413, 415, 422, 429, 503),
+        },
+    )
+    async def build(
+        request: Request,
+        format: Annotated[
+            str, Query(description="Output format", json_schema_extra={"enum": list(MEDIA_TYPES)})
+        ] = "pdf",
+        template: Annotated[
+            str | None, Query(description="Template name (default: the facts' own)")
+        ] = None,
+        if_none_match: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        """Return the brief rendered from the facts in the body, as PDF or DOCX.
+
+        Identical requests are answered from a cache; `If-None-Match` with the ETag of an
+        earlier answer gives 304 without rendering.
+        """
+        fmt = check_format(format)
+        name = briefs.check_template(template)
+        upload = await read_upload(request)
+        key = briefs.known_key(upload.data, fmt, name)
+        if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
+            return not_modified(briefs.etag_for_key(key))
+        doc, cached = await briefs.document(upload.data, upload.filename, fmt, name)
+        return document_response(doc, if_none_match, cached)
+
+    @app.post(
+        "/v1/validate",
+        tags=["briefs"],
+        response_model=ValidationResult,
+        openapi_extra={"requestBody": FACTS_BODY},
+        responses=error_responses(400, 413, 415, 422, 429, 503),
+    )
+    async def validate(request: Request) -> ValidationResult:
+        """Return the identity of valid facts, or 422 with every problem (as the CLI lists them)."""
+        upload = await read_upload(request)
+        from reportgen.service.rendering import RenderJob
+
+        job = RenderJob(upload.data, upload.filename, "pdf", None, briefs.templates_dirs)
+        result: Validated = await briefs.renderer.run(validate_in_worker, job)
+        return ValidationResult(
+            slug=result.slug,
+            title=result.title,
+            date=result.date,
+            template=result.template,
+            warnings=[ProblemOut.of(p) for p in result.warnings],
+        )

@@ -1,0 +1,151 @@
+"""Documents on demand: look in the cache, else render once, whoever else is asking.
+
+Keys are `<content hash>.<format>`, where the content hash covers the facts bytes, the
+template files, theme, fonts and reportgen's code (reportgen.build.content_hash); so an
+edited facts file or template misses the cache and is rendered again, while identical
+requests are served from memory. Identical requests arriving together share one render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportgen.errors import TemplateError, UsageError
+from reportgen.service.cache import CachedDocument, DocumentCache
+from reportgen.service.rendering import Rendered, Renderer, RenderJob, render_in_worker
+from reportgen.writers import MEDIA_TYPES
+
+TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+class UnknownTemplate(TemplateError):
+    """No template has the name asked for (HTTP 404)."""
+
+
+def check_format(fmt: str) -> str:
+    """Return `fmt` when it is a format the service renders; UsageError (400) otherwise."""
+    if fmt not in MEDIA_TYPES:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(MEDIA_TYPES)}")
+    return fmt
+
+
+def make_etag(content_hash: str, fmt: str) -> str:
+    """Return the strong ETag of one format of one brief."""
+    return f'"{content_hash}.{fmt}"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Return True when an If-None-Match header names `etag` (weakly compared) or is `*`."""
+    if not if_none_match:
+        return False
+    wanted = etag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+class BriefService:
+    """Rendered documents for facts bytes, through a cache and a render pool."""
+
+    def __init__(
+        self, renderer: Renderer, cache: DocumentCache, templates_dirs: Sequence[Path]
+    ) -> None:
+        self.renderer = renderer
+        self.cache = cache
+        self.templates_dirs = tuple(Path(d) for d in templates_dirs)
+        self._inflight: dict[str, asyncio.Future[CachedDocument]] = {}
+        # facts sha256 -> the template their meta names, learnt from renders; lets a repeat
+        # request without ?template= find its cache entry without parsing the facts again.
+        self._own_template: OrderedDict[str, str] = OrderedDict()
+
+    def template_names(self) -> list[str]:
+        """Return the names of every template the service can use."""
+        from reportgen.templating import list_templates
+
+        return [t.name for t in list_templates(list(self.templates_dirs))]
+
+    def check_template(self, name: str | None) -> str | None:
+        """Return `name` when it is None or a known template; UnknownTemplate (404) otherwise."""
+        if name is None or name == "":
+            return None
+        if TEMPLATE_NAME.fullmatch(name) is None or name not in self.template_names():
+            raise UnknownTemplate(f"unknown template {name!r}")
+        return name
+
+    def known_key(self, facts: bytes, fmt: str, template: str | None) -> str | None:
+        """Return the cache key of a request when it can be told without parsing, else None."""
+        from reportgen.build import content_hash
+
+        name = template or self._own_template.get(hashlib.sha256(facts).hexdigest())
+        if name is None:
+            return None
+        try:
+            return f"{content_hash(facts, name, self.templates_dirs)}.{fmt}"
+        except TemplateError:
+            return None  # the template went away: render, and report it properly
+
+    def etag_for_key(self, key: str) -> str:
+        """Return the ETag of the document stored under cache key `key`."""
+        digest, fmt = key.rsplit(".", 1)
+        return make_etag(digest, fmt)
+
+    async def document(
+        self, facts: bytes, filename: str, fmt: str, template: str | None
+    ) -> tuple[CachedDocument, bool]:
+        """Return (the document, whether it came from the cache), rendering it when needed."""
+        key = self.known_key(facts, fmt, template)
+        if key is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached, True
+            pending = self._inflight.get(key)
+            if pending is not None:
+                return await asyncio.shield(pending), True
+        job = RenderJob(facts, filename, fmt, template, self.templates_dirs)
+        if key is None:
+            return await self._render(job), False
+        future: asyncio.Future[CachedDocument] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            doc = await self._render(job)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark it retrieved: nobody else may be waiting
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        future.set_result(doc)
+        return doc, False
+
+    async def _render(self, job: RenderJob) -> CachedDocument:
+        """Render `job` in the pool, store the result in the cache and return it."""
+        result: Rendered = await self.renderer.run(render_in_worker, job)
+        self._learn_template(job.facts, result.template if job.template is None else None)
+        doc = CachedDocument(
+            body=result.body,
+            fmt=result.fmt,
+            slug=result.slug,
+            title=result.title,
+            etag=make_etag(result.content_hash, result.fmt),
+            pages=result.pages,
+        )
+        self.cache.put(f"{result.content_hash}.{result.fmt}", doc)
+        return doc
+
+    def _learn_template(self, facts: bytes, template: str | None) -> None:
+        """Remember which template facts name themselves (bounded, oldest forgotten)."""
+        if template is None:
+            return
+        self._own_template[hashlib.sha256(facts).hexdigest()] = template
+        while len(self._own_template) > 4096:
+            self._own_template.popitem(last=False)

@@ -1,0 +1,334 @@
+"""Rendering off the event loop: a pool of worker processes, a deadline and a bounded queue.
+
+Rendering a brief is CPU-bound Python, so it runs in a `ProcessPoolExecutor` (spawn start
+method: safe next to uvicorn's threads and event loop), warmed at startup so the first
+request does not pay for importing reportlab and loading fonts. Each request has a deadline:
+the worker arms a timer that raises RenderTimeout inside the render, and the service stops
+waiting a moment later; a worker that ignores its timer is killed and the pool replaced.
+At most `concurrency` renders run at once; at most `max_queue` more wait; the next is
+refused with QueueFull (HTTP 429).
+
+Exceptions do not cross the process boundary (FactsError does not pickle back faithfully),
+so a worker returns a `Failed` value and the service raises the matching error again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import multiprocessing
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportgen import errors
+from reportgen.errors import Problem, RenderTimeout, UserError
+
+log = logging.getLogger("reportgen.service")
+
+# How long the service waits past a deadline for the worker's own timer to fire.
+GRACE_SECONDS = 2.0
+
+
+class QueueFull(Exception):
+    """More renders are waiting than the service allows; retry after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(f"too many renders waiting; retry in {retry_after} s")
+
+
+class RendererUnavailable(Exception):
+    """The render pool broke (a worker died) and was replaced; the request may be retried."""
+
+
+# ---------------------------------------------------------------- what crosses the boundary
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One document to render: facts bytes, their name for messages, format and template."""
+
+    facts: bytes
+    filename: str
+    fmt: str
+    template: str | None
+    templates_dirs: tuple[Path, ...]
+    seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered document and the identity of its brief."""
+
+    slug: str
+    title: str
+    date: str
+    template: str
+    content_hash: str
+    fmt: str
+    body: bytes
+    pages: int | None
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Valid facts: the brief's identity and any warnings."""
+
+    slug: str
+    title: str
+    date: str
+    template: str
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A user error raised in a worker: its class name, message and problems."""
+
+    error: str
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+
+def raise_failure(failed: Failed) -> None:
+    """Raise the reportgen error that `failed` describes (UserError when unknown)."""
+    cls = getattr(errors, failed.error, None)
+    if not (isinstance(cls, type) and issubclass(cls, errors.ReportgenError)):
+        cls = UserError
+    if issubclass(cls, errors.FactsError):
+        raise errors.FactsError(failed.problems)
+    raise cls(failed.message)
+
+
+# ---------------------------------------------------------------- inside a worker
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise RenderTimeout inside the block when it runs longer than `seconds`.
+
+    Uses SIGALRM, so it only arms in a process's main thread (a pool worker's); in a thread
+    the service's own wait is the only deadline.
+    """
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise RenderTimeout(f"render took longer than {seconds:.1f} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _failure(exc: errors.ReportgenError) -> Failed:
+    """Return the picklable description of a reportgen error."""
+    problems = exc.problems if isinstance(exc, errors.FactsError) else ()
+    return Failed(type(exc).__name__, str(exc), tuple(problems))
+
+
+def _parse(facts: bytes, filename: str) -> Any:
+    """Return the Facts parsed from `facts`, errors naming `filename`."""
+    from reportgen.facts import parse_facts
+
+    return parse_facts(facts, filename)
+
+
+def _warnings(facts: Any) -> tuple[Problem, ...]:
+    """Return the warnings a Facts object carries (none when it keeps no such list)."""
+    return tuple(getattr(facts, "warnings", ()) or ())
+
+
+def render_in_worker(job: RenderJob) -> Rendered | Failed:
+    """Return the rendered document for `job`, or the user error that stopped it."""
+    from reportgen.build import build_brief, content_hash
+
+    try:
+        with _deadline(job.seconds):
+            facts = _parse(job.facts, job.filename)
+            brief = build_brief(facts, (job.fmt,), job.template, job.templates_dirs)
+    except errors.ReportgenError as exc:
+        return _failure(exc)
+    return Rendered(
+        slug=brief.slug,
+        title=brief.title,
+        date=brief.date,
+        template=brief.template,
+        # Keyed on the uploaded bytes (not on a re-serialised Facts) so the service can find
+        # the same entry again before rendering.
+        content_hash=content_hash(job.facts, brief.template, job.templates_dirs),
+        fmt=job.fmt,
+        body=brief.outputs[job.fmt],
+        pages=brief.pages.get(job.fmt),
+    )
+
+
+def validate_in_worker(job: RenderJob) -> Validated | Failed:
+    """Return the identity and warnings of valid facts, or their problems."""
+    try:
+        with _deadline(job.seconds):
+            facts = _parse(job.facts, job.filename)
+    except errors.ReportgenError as exc:
+        return _failure(exc)
+    meta = facts.meta
+    return Validated(meta.slug, meta.title, meta.date.isoformat(), meta.template, _warnings(facts))
+
+
+def warm_worker() -> None:
+    """Import the pipeline and render the bundled example once, so requests start warm."""
+    from reportgen.paths import EXAMPLE_FACTS
+
+    try:
+        for path in sorted(EXAMPLE_FACTS.glob("*.yaml"))[:1]:
+            render_in_worker(RenderJob(path.read_bytes(), path.name, "pdf", None, ()))
+    except Exception:  # warming is an optimisation: a failure here must not stop the pool
+        log.warning("render worker warm-up failed", exc_info=True)
+
+
+def _noop() -> int:
+    """Return 0; submitted once per worker at startup so the pool spawns all of them."""
+    return 0
+
+
+# ---------------------------------------------------------------- in the service
+
+
+class Renderer:
+    """Runs render and validate jobs in a pool with a deadline and a bounded waiting line."""
+
+    def __init__(
+        self, mode: str, processes: int, concurrency: int, max_queue: int, timeout: float
+    ) -> None:
+        self.mode = mode
+        self.processes = processes
+        self.concurrency = concurrency
+        self.max_queue = max_queue
+        self.timeout = timeout
+        self._executor: Executor | None = None
+        self._slots = asyncio.Semaphore(concurrency)
+        self.running = 0
+        self.waiting = 0
+        self._mean_seconds = 0.5  # running estimate of one render, for Retry-After
+
+    def _new_executor(self) -> Executor:
+        """Return a fresh pool of the configured kind."""
+        if self.mode == "thread":
+            return ThreadPoolExecutor(self.processes, thread_name_prefix="reportgen-render")
+        return ProcessPoolExecutor(
+            self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_worker,
+        )
+
+    @property
+    def executor(self) -> Executor:
+        """Return the pool, creating it on first use (a test client may skip the lifespan)."""
+        if self._executor is None:
+            self._executor = self._new_executor()
+        return self._executor
+
+    async def start(self) -> None:
+        """Start every worker and wait until each has warmed up."""
+        loop = asyncio.get_running_loop()
+        executor = self.executor
+        await asyncio.gather(
+            *(loop.run_in_executor(executor, _noop) for _ in range(self.processes))
+        )
+
+    def close(self) -> None:
+        """Stop the pool without waiting for renders nobody will read."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def _replace_pool(self) -> None:
+        """Kill the pool's processes (one is stuck or dead) and start a new pool lazily."""
+        old, self._executor = self._executor, None
+        if isinstance(old, ProcessPoolExecutor):
+            # Private attribute, but the only way before Python 3.14's terminate_workers().
+            for process in list(getattr(old, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
+        if old is not None:
+            old.shutdown(wait=False, cancel_futures=True)
+
+    def retry_after(self) -> int:
+        """Return whole seconds a refused client should wait before trying again."""
+        backlog = (self.waiting + self.running) / max(1, self.concurrency)
+        return max(1, math.ceil(backlog * self._mean_seconds))
+
+    async def _take_slot(self) -> None:
+        """Take a render slot: at once when one is free, else by waiting in a bounded line."""
+        if not self._slots.locked():
+            await self._slots.acquire()  # does not yield: no other request can slip in
+            return
+        if self.waiting >= self.max_queue:
+            raise QueueFull(self.retry_after())
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self._slots.acquire(), self.timeout)
+        except TimeoutError:
+            raise RenderTimeout(f"no render slot free within {self.timeout:g} s") from None
+        finally:
+            self.waiting -= 1
+
+    async def run(self, func: Callable[[RenderJob], Any], job: RenderJob) -> Any:
+        """Return func(job) computed in the pool; raise QueueFull, RenderTimeout or a UserError.
+
+        The deadline covers waiting for a slot and the render itself.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        await self._take_slot()
+        self.running += 1
+        started = time.perf_counter()
+        try:
+            remaining = max(0.01, deadline - loop.time())
+            job = RenderJob(
+                job.facts, job.filename, job.fmt, job.template, job.templates_dirs, remaining
+            )
+            future = loop.run_in_executor(self.executor, func, job)
+            try:
+                result = await asyncio.wait_for(future, remaining + GRACE_SECONDS)
+            except TimeoutError:
+                if self.mode == "process":
+                    log.warning("a render worker ignored its deadline; replacing the pool")
+                    self._replace_pool()
+                raise RenderTimeout(f"render took longer than {self.timeout:g} s") from None
+            except BrokenProcessPool:
+                log.error("the render pool broke (a worker died); replacing it")
+                self._replace_pool()
+                raise RendererUnavailable("the renderer restarted; try again") from None
+        finally:
+            self.running -= 1
+            self._slots.release()
+        elapsed = time.perf_counter() - started
+        self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * elapsed
+        if isinstance(result, Failed):
+            raise_failure(result)
+        return result
+
+    def stats(self) -> dict[str, Any]:
+        """Return the pool's shape and load (for /healthz)."""
+        return {
+            "mode": self.mode,
+            "processes": self.processes,
+            "concurrency": self.concurrency,
+            "running": self.running,
+            "waiting": self.waiting,
+            "max_queue": self.max_queue,
+        }
