@@ -13,6 +13,7 @@ from reportgen import model as m
 from reportgen.theme import Theme
 from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.ooxml import clean_text, sub
+from reportgen.writers.docx.styles import theme_key
 
 if TYPE_CHECKING:
     from reportgen.writers.docx.visitor import DocxVisitor
@@ -21,8 +22,29 @@ EMU_PER_PT = 12700
 DPI = 200
 
 
+_PNG_CACHE: dict[tuple[object, ...], bytes] = {}
+
+
 def chart_png(chart: m.Chart, theme: Theme, width_pt: float) -> bytes | None:
-    """Return the chart drawn as PNG bytes, or None when the charts module is not available."""
+    """Return the chart drawn as PNG bytes, or None when the charts module is not available.
+
+    Rasterising dominates the time of a brief, and a chart is a pure function of its data,
+    theme and width, so recent PNGs are kept (briefs rebuilt with unchanged charts reuse them).
+    """
+    key = (chart, theme_key(theme), width_pt, DPI)
+    cached = _PNG_CACHE.get(key)
+    if cached is not None:
+        return cached
+    png = _draw(chart, theme, width_pt)
+    if png is not None:
+        if len(_PNG_CACHE) >= 32:
+            _PNG_CACHE.pop(next(iter(_PNG_CACHE)))
+        _PNG_CACHE[key] = png
+    return png
+
+
+def _draw(chart: m.Chart, theme: Theme, width_pt: float) -> bytes | None:
+    """Return the chart as PNG bytes from the charts module, None if that module is absent."""
     try:
         from reportgen.writers import charts
     except ModuleNotFoundError as exc:

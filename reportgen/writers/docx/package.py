@@ -130,7 +130,8 @@ def theme_part() -> bytes:
 def app_properties() -> bytes:
     """Return docProps/app.xml naming reportgen as the producing application."""
     ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-    return f'{_DECL}<Properties xmlns="{ns}"><Application>reportgen</Application></Properties>'.encode()
+    app = "<Application>reportgen</Application>"
+    return f'{_DECL}<Properties xmlns="{ns}">{app}</Properties>'.encode()
 
 
 def pinned_timestamp(meta: Meta) -> str:

@@ -55,21 +55,43 @@ def _cell(row: Any, width: int, fill: str | None = None) -> tuple[Any, Any]:
     return tc, tcpr
 
 
-def column_widths(node: m.Table, total: int) -> list[int]:
-    """Return column widths in twips from Table.widths, else from the longest text per column."""
+def column_widths(node: m.Table, total: int, size_pt: float, pad_pt: float) -> list[int]:
+    """Return column widths in twips: Table.widths (else text lengths), numbers kept on a line.
+
+    Right-aligned (numeric) columns are widened to fit their longest entry, taking the room
+    from left-aligned text columns, which can wrap without harm.
+    """
     n = len(node.header)
     weights = [float(w) for w in node.widths] if len(node.widths) == n else []
     if not weights or any(w <= 0 for w in weights):
-        weights = []
-        for col in range(n):
-            texts = [m.plain_text(node.header[col].content)]
-            texts += [m.plain_text(row[col].content) for row in node.rows[:200] if col < len(row)]
-            longest = max((len(t) for t in texts), default=4)
-            weights.append(min(max(longest, 4), 40))
+        weights = [min(max(_longest(node, col), 4), 40) for col in range(n)]
     scale = total / sum(weights)
-    widths = [int(w * scale) for w in weights]
-    widths[-1] += total - sum(widths)
-    return widths
+    widths = [w * scale for w in weights]
+    numeric = [node.header[col].align == "right" for col in range(n)]
+    need = [
+        (_longest(node, col) * 0.56 * size_pt + 2 * pad_pt + 2) * 20 if numeric[col] else 0.0
+        for col in range(n)
+    ]
+    extra = sum(max(0.0, need[c] - widths[c]) for c in range(n))
+    text_cols = [c for c in range(n) if not numeric[c]]
+    spare = sum(widths[c] * 0.4 for c in text_cols)  # text columns keep 60% of their width
+    if extra > 0 and spare > 0:
+        take = min(extra, spare) / sum(widths[c] for c in text_cols)
+        for c in range(n):
+            if numeric[c] and need[c] > widths[c]:
+                widths[c] += (need[c] - widths[c]) * min(1.0, spare / extra)
+            elif not numeric[c]:
+                widths[c] -= widths[c] * take
+    result = [int(w) for w in widths]
+    result[-1] += total - sum(result)
+    return result
+
+
+def _longest(node: m.Table, col: int) -> int:
+    """Return the length of the longest text in column `col` (first 200 rows looked at)."""
+    texts = [m.plain_text(node.header[col].content)]
+    texts += [m.plain_text(row[col].content) for row in node.rows[:200] if col < len(row)]
+    return max((len(t) for t in texts), default=4)
 
 
 def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
@@ -82,7 +104,7 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
     if not node.header:
         return out
     total = round(v.text_width_pt * 20)
-    widths = column_widths(node, total)
+    widths = column_widths(node, total, v.theme.sizes.table, 85 / 20)
     tbl, _ = _table(st.BRIEF_TABLE, widths, True)
     pal = v.theme.palette
     aligns = [c.align for c in node.header]

@@ -23,10 +23,8 @@ from reportgen.writers.docx.ooxml import W_VAL, clean_text, el, qn, sub, twips
 DEVANAGARI_FONT = "Noto Sans Devanagari"
 # A run of Devanagari (with the spaces and joiners between its words) gets the Devanagari
 # font in the complex-script slot, which is where Word looks for Indic text.
-_DEVANAGARI = re.compile(
-    "[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff]"
-    "(?:[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff\u200c\u200d ]*[\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff])?"
-)
+_DEVA_CHARS = "\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff"
+_DEVANAGARI = re.compile(f"[{_DEVA_CHARS}](?:[{_DEVA_CHARS}\u200c\u200d ]*[{_DEVA_CHARS}])?")
 _BREAKS = re.compile("([\n\t])")
 
 W_R, W_T, W_RPR, W_P, W_PPR = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:p"), qn("w:pPr")
