@@ -27,6 +27,7 @@ LABEL_GAP = 6.0  # pt between a bar's end and its value label
 NOTE_GAP = 5.0  # pt between the value label and the native amount
 OF_WHICH = "of which "
 SWATCH_W = 14.0
+RIGHT_PAD = 2.0  # pt kept clear at the right, so glyph edges are not cut off
 LEGEND_LINE = 13.0  # pt between lines of the key
 
 
@@ -134,7 +135,9 @@ def _scale(rows: list[_Row], style: ChartStyle, plot_w: float) -> tuple[float, f
     while True:
         step = nice_step(vmax, max_ticks)
         scale_max = ticks(vmax, step)[-1]
-        span = plot_w
+        tick_w = text_width(tick_label(scale_max, step), style.fonts.regular, style.small_size)
+        room = plot_w - RIGHT_PAD
+        span = room - tick_w / 2  # the last tick's number is centred on the axis end
         for row in rows:
             need = [(row.total.value, _value_label_width(row.total, style))]
             # A part's label may have to sit past its total's end: reserve that room too.
@@ -143,9 +146,8 @@ def _scale(rows: list[_Row], style: ChartStyle, plot_w: float) -> tuple[float, f
             ]
             for value, label_w in need:
                 if value > 0:
-                    span = min(span, (plot_w - LABEL_GAP - label_w) * scale_max / value)
+                    span = min(span, (room - LABEL_GAP - label_w) * scale_max / value)
         span = max(span, plot_w * 0.3)
-        tick_w = text_width(tick_label(scale_max, step), style.fonts.regular, style.small_size)
         if max_ticks <= 2 or span / (scale_max / step) >= tick_w + 10.0:
             return scale_max, step, span
         max_ticks -= 1
