@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reportgen.facts.models import (
@@ -44,6 +44,7 @@ class Blocks:
     timeline: list[TimelineEvent] | None
     sources: list[Source] | None
     locale: str = "en-IN"
+    raw_source_ids: set[str] = field(default_factory=set)  # ids written, valid or not
 
 
 def run_checks(blocks: Blocks) -> list[Finding]:
@@ -126,7 +127,7 @@ def check_citations(blocks: Blocks) -> list[Finding]:
     cited: set[str] = set()
     for path, sid in _citations(blocks):
         cited.add(sid)
-        if sid not in known:
+        if sid not in known and sid not in blocks.raw_source_ids:
             listing = ", ".join(s.id for s in sources) or "none defined"
             findings.append(Finding(path, f"unknown source '{sid}' (sources: {listing})"))
     for i, source in enumerate(sources):

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from reportgen.errors import FactsError, Problem
 from reportgen.facts.checks import Blocks, run_checks
-from reportgen.facts.models import Budget, Facts, Meta, ValidationContext
+from reportgen.facts.models import Budget, BudgetLine, Facts, Meta, ValidationContext
 from reportgen.facts.money import Ledger
 from reportgen.facts.problems import Locator, format_path, from_validation_error
 from reportgen.facts.text import describe_char
@@ -80,6 +80,8 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
         for path, _, char in parsed.bad_chars
     ]
     data = parsed.data
+    if data is None:
+        raise FactsError([Problem(filename, None, "", "the file has no content (only comments)")])
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
         raise FactsError(
@@ -103,9 +105,11 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
         timeline=blocks.get("timeline"),
         sources=blocks.get("sources"),
         locale=_locale(blocks.get("meta")),
+        raw_source_ids=_raw_ids(data.get("sources")),
     )
     findings = run_checks(facts_blocks)
     problems += [locator.problem(f.path, f.message, f.severity) for f in findings]
+    problems.sort(key=lambda p: p.line or 0)  # stable: file order, then the order found
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise FactsError(errors)
@@ -115,6 +119,13 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
     facts._warnings = [p for p in problems if p.severity != "error"]
     facts._file = filename
     return facts
+
+
+def _raw_ids(items: Any) -> set[str]:
+    """Return the ids written in a list of mappings, valid or not."""
+    if not isinstance(items, list):
+        return set()
+    return {str(x["id"]) for x in items if isinstance(x, dict) and "id" in x}
 
 
 def _locale(meta: Meta | None) -> str:
@@ -134,16 +145,53 @@ def _adapter(name: str) -> TypeAdapter[Any]:
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 
 
+def _block_adapter(name: str) -> TypeAdapter[Any]:
+    """Return the (cached) TypeAdapter of a top-level block."""
+    if name not in _ADAPTERS:
+        _ADAPTERS[name] = _adapter(name)
+    return _ADAPTERS[name]
+
+
 def _validate_block(
     name: str, value: Any, context: ValidationContext, locator: Locator
 ) -> tuple[Any, list[Problem]]:
     """Return (validated block or None, problems) for one top-level block."""
-    adapter = _ADAPTERS.get(name) or _ADAPTERS.setdefault(name, _adapter(name))
+    adapter = _block_adapter(name)
     try:
         return adapter.validate_python(value, context=context), []
     except ValidationError as exc:
         root = Facts.model_fields[name].annotation
-        return None, from_validation_error(exc, (name,), root, locator)
+        return _salvage(name, value, context), from_validation_error(exc, (name,), root, locator)
+
+
+def _salvage(name: str, value: Any, context: ValidationContext) -> Any:
+    """Return the valid items of a block that failed, so cross-checks can still run on them.
+
+    Their errors were already reported by the whole-block validation; here they are dropped.
+    """
+    annotation = Facts.model_fields[name].annotation
+    if typing.get_origin(annotation) is list and isinstance(value, list):
+        item = TypeAdapter(typing.get_args(annotation)[0])
+        return [v for v in (_try(item, x, context) for x in value) if v is not None]
+    if name == "budget" and isinstance(value, dict):
+        head = _try(TypeAdapter(Budget), {**value, "programmes": []}, context)
+        lines = value.get("programmes")
+        if head is None or not isinstance(lines, list):
+            return None
+        line_adapter = TypeAdapter(BudgetLine)
+        head.programmes = [v for v in (_try(line_adapter, x, context) for x in lines) if v]
+        ids = {line.id for line in head.programmes}
+        head.programmes = [x for x in head.programmes if x.parent is None or x.parent in ids]
+        return head
+    return None
+
+
+def _try(adapter: TypeAdapter[Any], value: Any, context: ValidationContext) -> Any:
+    """Return the validated value, or None when it is invalid."""
+    try:
+        return adapter.validate_python(value, context=context)
+    except ValidationError:
+        return None
 
 
 def _validate_blocks(
@@ -166,7 +214,7 @@ def _validate_blocks(
         field = Facts.model_fields[name]
         if name not in data:
             if field.is_required():
-                problems.append(locator.problem((), f"missing required block '{name}'"))
+                problems.append(locator.problem((name,), f"missing required block '{name}'"))
             else:
                 blocks[name] = field.get_default(call_default_factory=True)
             continue
@@ -180,11 +228,11 @@ def _validate_blocks(
 def _context(data: dict[str, Any], locator: Locator) -> ValidationContext:
     """Return the validation context: locale from meta, placeholder values from the budget."""
     quiet = ValidationContext()
-    meta, _ = _validate_block("meta", data.get("meta"), quiet, locator)
+    meta = _try(_block_adapter("meta"), data.get("meta"), quiet)
     locale = meta.language if isinstance(meta, Meta) else "en-IN"
     quiet = ValidationContext(locale=locale)
-    budget, _ = _validate_block("budget", data.get("budget", {}), quiet, locator)
-    rates, _ = _validate_block("exchange_rates", data.get("exchange_rates", []), quiet, locator)
+    budget = _try(_block_adapter("budget"), data.get("budget", {}), quiet)
+    rates = _try(_block_adapter("exchange_rates"), data.get("exchange_rates", []), quiet)
     if isinstance(budget, Budget):
         resolver: Any = Ledger(budget, rates if isinstance(rates, list) else [], locale)
     else:

@@ -19,12 +19,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PrivateAttr,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
@@ -203,6 +205,13 @@ class Point(Strict):
     def _from_string(cls, data: Any) -> Any:
         """Return `{text: data}` when the point is written as a plain string."""
         return {"text": data} if isinstance(data, str | int | Decimal) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Return the schema of a point: plain text, or a mapping with text and sources."""
+        return {"anyOf": [{"type": "string"}, handler(schema)]}
 
 
 class Section(Strict):

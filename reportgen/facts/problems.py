@@ -100,12 +100,23 @@ def _message(error: ErrorDetails, root: Any) -> str:
     if kind == "missing":
         return f"missing required field '{loc[-1]}'"
     message = error["msg"]
+    given = error.get("input")
+    if kind in ("string_type", "model_type") and isinstance(given, dict) and len(given) == 1:
+        return (
+            "expected text, but YAML read a 'key: value' pair because the text contains ': ';"
+            " put the whole text in quotes"
+        )
     if kind in ("too_short", "too_long") and "List" in message:
         ctx = error.get("ctx", {})
         lo, hi = ctx.get("min_length"), ctx.get("max_length")
         count = ctx.get("actual_length")
         bound = f"at least {lo}" if kind == "too_short" else f"at most {hi}"
         return f"expected {bound} items, got {count}"
+    if kind == "string_type" and isinstance(given, bool):
+        return (
+            f"expected text, got {given}: YAML reads yes/no/true/false/on/off as true or false;"
+            " put the text in quotes"
+        )
     if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
         shown = repr(error.get("input"))
         shown = shown if len(shown) <= 60 else shown[:57] + "..."

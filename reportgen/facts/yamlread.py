@@ -90,6 +90,7 @@ def parse_text(text: str, json_like: bool = False) -> Parsed:
         loader.dispose()
     if root is None:
         raise ReadError("the file has no content (only comments or '---')")
+    _check_expansion(root)
     walker = _Walker(loader)
     data = walker.value(root, ())
     parsed = Parsed(data, walker.lines)
@@ -121,6 +122,41 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> ReadError:
         )
     context = f" ({exc.context})" if exc.context else ""
     return ReadError(f"not valid YAML: {problem}{context}", line)
+
+
+def _check_expansion(root: Node) -> None:
+    """Raise ReadError when expanding the aliases would make too many nodes, or loop.
+
+    Sizes are memoised per node, so a "billion laughs" file is measured, not expanded.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ReadError(
+                "an alias refers to the node that contains it", node.start_mark.line + 1
+            )
+        active.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            raise ReadError(
+                f"more than {MAX_NODES} values once aliases are expanded;"
+                " the file looks like an alias bomb",
+                node.start_mark.line + 1,
+            )
+        return total
+
+    size(root)
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -221,7 +257,10 @@ class _Walker:
                 return Decimal(node.value.replace("_", ""))
             except InvalidOperation:
                 return node.value  # .inf / .nan: left as text, the model rejects it
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return node.value  # 2025-02-30: kept as text, the model says what is wrong
 
     def _check_tag(self, node: Node, expected: str | None, path: Path) -> None:
         """Raise ReadError for any tag outside the safe standard set (e.g. !!python/object)."""
