@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reportgen.errors import TemplateError, UsageError
 from reportgen.service.cache import CachedDocument, DocumentCache
+from reportgen.service.fingerprint import Fingerprints
 from reportgen.service.rendering import Rendered, Renderer, RenderJob, render_in_worker
 from reportgen.writers import MEDIA_TYPES
 
@@ -60,6 +61,7 @@ class BriefService:
         self.renderer = renderer
         self.cache = cache
         self.templates_dirs = tuple(Path(d) for d in templates_dirs)
+        self.fingerprints = Fingerprints(self.templates_dirs)
         self._inflight: dict[str, asyncio.Future[CachedDocument]] = {}
         # facts sha256 -> the template their meta names, learnt from renders; lets a repeat
         # request without ?template= find its cache entry without parsing the facts again.
@@ -67,9 +69,7 @@ class BriefService:
 
     def template_names(self) -> list[str]:
         """Return the names of every template the service can use."""
-        from reportgen.templating import list_templates
-
-        return [t.name for t in list_templates(list(self.templates_dirs))]
+        return self.fingerprints.template_names()
 
     def check_template(self, name: str | None) -> str | None:
         """Return `name` when it is None or a known template; UnknownTemplate (404) otherwise."""
@@ -81,13 +81,11 @@ class BriefService:
 
     def known_key(self, facts: bytes, fmt: str, template: str | None) -> str | None:
         """Return the cache key of a request when it can be told without parsing, else None."""
-        from reportgen.build import content_hash
-
         name = template or self._own_template.get(hashlib.sha256(facts).hexdigest())
         if name is None:
             return None
         try:
-            return f"{content_hash(facts, name, self.templates_dirs)}.{fmt}"
+            return f"{self.fingerprints.content_hash(facts, name)}.{fmt}"
         except TemplateError:
             return None  # the template went away: render, and report it properly
 
