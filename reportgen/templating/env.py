@@ -87,7 +87,12 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     try:
         return env.get_template(name).render(context)
     except Exception as exc:  # every failure is translated, or re-raised as it is
-        raise translate_error(exc, env) from exc
+        error = translate_error(exc, env)
+        if error is exc:
+            raise
+        # The message names the template line; the Jinja2 traceback (whose frames point
+        # into .j2 files) would only confuse a reader, and it trips pytest's reporting.
+        raise error from None
 
 
 def translate_error(exc: BaseException, env: jinja2.Environment) -> BaseException:
