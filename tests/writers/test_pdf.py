@@ -374,3 +374,26 @@ def test_figure_without_charts_module_leaves_caption(
 def test_empty_document_still_renders() -> None:
     data, pages = render_pdf(dataclasses.replace(_doc(), blocks=()))
     assert pages == 1 and data.startswith(b"%PDF-")
+
+
+def test_numbers_in_right_aligned_columns_do_not_wrap() -> None:
+    header = (Cell((Text("Programme"),)), Cell((Text("Per year"),), "right"))
+    rows = (
+        (
+            Cell((Text("A long programme name that can wrap"),)),
+            Cell((Text("₹2,328.6 crore"),), "right"),
+        ),
+    )
+    data = write_pdf(_doc(Table(header, rows, widths=(9, 1))))
+    lines = [line.strip() for line in _page_texts(data)[0].splitlines()]
+    assert "₹2,328.6 crore" in lines
+
+
+def test_plain_cells_wrap_within_their_column() -> None:
+    long = "a phrase " * 30
+    header = (Cell((Text("Text"),)), Cell((Text("Note"),)))
+    rows = ((Cell((Text(long.strip()),)), Cell((Text("short"),))),)
+    data = write_pdf(_doc(Table(header, rows, widths=(1, 1))))
+    text = _page_texts(data)[0]
+    assert _squash(text).count("a phrase") == 30
+    assert sum("a phrase" in line for line in text.splitlines()) > 2  # wrapped onto lines

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from reportgen.model import Cell, plain_text
+from reportgen.model import Cell, Text, plain_text
 from reportgen.model import Table as TableNode
+from reportgen.writers.pdf.fonts import has_devanagari
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
 
 _CELL_PAD = 5.0  # left and right padding of each cell (pt)
@@ -55,11 +58,28 @@ def _cell(
     return Paragraph(text, style)
 
 
+def _plain(cell: Cell, font: str, size: float, width: float) -> str | None:
+    """Return the cell's text as a string the table can draw, lines broken to fit; or None.
+
+    Strings are drawn by the table itself, far faster than a Paragraph per cell (large
+    annex tables have thousands); text with markup or Devanagari stays a Paragraph.
+    """
+    if not all(isinstance(node, Text) for node in cell.content):
+        return None
+    text = clean_text("".join(node.text for node in cell.content))  # type: ignore[union-attr]
+    if has_devanagari(text):
+        return None
+    room = width - 2 * _CELL_PAD
+    if stringWidth(text, font, size) <= room:
+        return text
+    return "\n".join(simpleSplit(text, font, size, room))
+
+
 def _widths(node: TableNode, ncols: int, avail: float, styles: Styles) -> list[float]:
     """Return column widths (pt) filling `avail`, from the model's or from the text."""
     if len(node.widths) == ncols and all(w > 0 for w in node.widths):
         total = float(sum(node.widths))
-        return [avail * w / total for w in node.widths]
+        return _unwrap_numbers(node, [avail * w / total for w in node.widths], styles)
     font, size = styles.fonts.bold, styles.para["cell-left"].fontSize
     natural = [0.0] * ncols
     minimum = [0.0] * ncols
@@ -81,12 +101,42 @@ def _widths(node: TableNode, ncols: int, avail: float, styles: Styles) -> list[f
     return [w * scale for w in widths]
 
 
+def _unwrap_numbers(node: TableNode, widths: list[float], styles: Styles) -> list[float]:
+    """Return `widths` with right-aligned (numeric) columns widened so figures do not wrap.
+
+    The room comes from left-aligned text columns, which wrap gracefully; none is taken
+    below its longest word.
+    """
+    font, size = styles.fonts.bold, styles.para["cell-left"].fontSize
+    need = list(widths)
+    floor = [0.0] * len(widths)
+    for row in (node.header, *node.rows[:200]):
+        for i, cell in enumerate(row[: len(widths)]):
+            text = plain_text(cell.content)
+            if cell.align == "right":
+                need[i] = max(need[i], stringWidth(text, font, size) + 2 * _CELL_PAD + 1)
+            else:
+                longest = max(text.split(), key=len, default="")
+                floor[i] = max(floor[i], stringWidth(longest, font, size) + 2 * _CELL_PAD)
+    extra = sum(need) - sum(widths)
+    donors = [i for i, cell in enumerate(node.header) if cell.align != "right" and i < len(widths)]
+    spare = sum(max(widths[i] - floor[i], 0.0) for i in donors)
+    if extra <= 0 or spare < extra:
+        return widths
+    out = need
+    for i in donors:
+        out[i] = widths[i] - extra * max(widths[i] - floor[i], 0.0) / spare
+    return out
+
+
 def _style(node: TableNode, styles: Styles, nrows: int) -> TableStyle:
     """Return the table's look: coloured header, stripes, rules, bold ruled totals."""
     c = styles.colours
+    cell = styles.para["cell-left"]
     commands: list[tuple[Any, ...]] = [
         # The table's own font is used for plain-string cells; never reportlab's Helvetica.
-        ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.para["cell-left"].fontSize),
+        ("FONT", (0, 0), (-1, -1), styles.fonts.regular, cell.fontSize, cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), cell.textColor),
         ("BACKGROUND", (0, 0), (-1, 0), c.table_header_bg),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
@@ -101,10 +151,25 @@ def _style(node: TableNode, styles: Styles, nrows: int) -> TableStyle:
     if totals:
         first = nrows - totals
         commands += [
+            ("FONT", (0, first), (-1, -1), styles.fonts.bold, cell.fontSize, cell.leading),
             ("LINEABOVE", (0, first), (-1, first), 0.8, c.text),
             ("BACKGROUND", (0, first), (-1, -1), c.accent_light),
         ]
     return TableStyle(commands)
+
+
+def _align_commands(aligns: list[list[str | None]]) -> list[tuple[Any, ...]]:
+    """Return ALIGN commands for string cells: one per run of equal alignment in a column."""
+    commands: list[tuple[Any, ...]] = []
+    for col in range(len(aligns[0]) if aligns else 0):
+        run_start, current = 0, None
+        for row in range(len(aligns) + 1):
+            align = aligns[row][col] if row < len(aligns) else None
+            if align != current:
+                if current is not None:
+                    commands.append(("ALIGN", (col, run_start), (col, row - 1), current.upper()))
+                run_start, current = row, align
+    return commands
 
 
 def build_table(
@@ -112,24 +177,35 @@ def build_table(
 ) -> BriefTable:
     """Return the flowable table of `node`, `avail` points wide; header repeats on split."""
     ncols = max([len(node.header), *(len(r) for r in node.rows)])
+    widths = _widths(node, ncols, avail, styles)
     first_total = len(node.rows) - min(max(node.total_rows, 0), len(node.rows))
+    size = styles.para["cell-left"].fontSize
     data: list[list[Paragraph | str]] = [
         _padded([_cell(renderer, styles, c, True, False) for c in node.header], ncols)
     ]
+    aligns: list[list[str | None]] = [[None] * ncols]
     for i, row in enumerate(node.rows):
         bold = i >= first_total
-        data.append(_padded([_cell(renderer, styles, c, False, bold) for c in row], ncols))
-    table = BriefTable(
-        data,
-        colWidths=_widths(node, ncols, avail, styles),
-        repeatRows=1,
-        style=_style(node, styles, len(data)),
-        hAlign="LEFT",
-    )
+        font = styles.fonts.bold if bold else styles.fonts.regular
+        cells: list[Paragraph | str] = []
+        row_aligns: list[str | None] = [None] * ncols
+        for j, cell in enumerate(row[:ncols]):
+            text = _plain(cell, font, size, widths[j])
+            if text is None:
+                cells.append(_cell(renderer, styles, cell, False, bold))
+            else:
+                cells.append(text)
+                row_aligns[j] = cell.align if cell.align in _ALIGNS else "left"
+        data.append(_padded(cells, ncols))
+        aligns.append(row_aligns)
+    style = _style(node, styles, len(data))
+    for command in _align_commands(aligns):
+        style.add(*command)
+    table = BriefTable(data, colWidths=widths, repeatRows=1, style=style, hAlign="LEFT")
     table.label = table_label(node, number)
     return table
 
 
-def _padded(cells: list[Paragraph], ncols: int) -> list[Paragraph | str]:
+def _padded(cells: list[Paragraph | str], ncols: int) -> list[Paragraph | str]:
     """Return `cells` filled with empty cells up to `ncols` (ragged rows stay drawable)."""
     return [*cells, *([""] * (ncols - len(cells)))]
