@@ -7,7 +7,7 @@ skipped) and returns (path, message, severity) findings; the loader turns them i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -57,7 +57,7 @@ def run_checks(blocks: Blocks) -> list[Finding]:
     return findings
 
 
-def _duplicates(items: list[tuple[Path, str]], what: str) -> Iterator[Finding]:
+def _duplicates(items: Sequence[tuple[Path, str]], what: str) -> Iterator[Finding]:
     """Yield a finding for each repeat of a value, naming where it first appeared."""
     seen: dict[str, Path] = {}
     for path, value in items:

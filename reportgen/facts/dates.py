@@ -49,6 +49,8 @@ class PartialDate:
             raise ValueError(_EXPECTED)
         if isinstance(value, datetime.datetime):
             value = value.date()
+        month: int | None
+        day: int | None
         if isinstance(value, datetime.date):
             year, month, day = value.year, value.month, value.day
         else:

@@ -32,29 +32,26 @@ def load_facts(path: str | Path) -> Facts:
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise FactsError([Problem(name, None, "", "is a directory, not a facts file")])
+            raise _fail(name, "is a directory, not a facts file")
         if size > MAX_BYTES:
-            raise FactsError(
-                [
-                    Problem(
-                        name,
-                        None,
-                        "",
-                        f"the file is {size / 2**20:.1f} MiB;"
-                        f" facts files are limited to {MAX_BYTES // 2**20} MiB",
-                    )
-                ]
+            raise _fail(
+                name,
+                f"the file is {size / 2**20:.1f} MiB;"
+                f" facts files are limited to {MAX_BYTES // 2**20} MiB",
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise FactsError([Problem(name, None, "", "no such file")]) from None
+        raise _fail(name, "no such file") from None
     except PermissionError:
-        raise FactsError([Problem(name, None, "", "permission denied")]) from None
+        raise _fail(name, "permission denied") from None
     except OSError as exc:
-        raise FactsError(
-            [Problem(name, None, "", f"cannot read the file: {exc.strerror}")]
-        ) from None
+        raise _fail(name, f"cannot read the file: {exc.strerror}") from None
     return parse_facts(raw, name)
+
+
+def _fail(file: str, message: str, line: int | None = None, path: str = "") -> FactsError:
+    """Return a FactsError with a single problem, for files that cannot be read at all."""
+    return FactsError([Problem(file, line, path, message)])
 
 
 def parse_facts(text: str | bytes, filename: str = "<facts>") -> Facts:
@@ -67,8 +64,7 @@ def parse_facts(text: str | bytes, filename: str = "<facts>") -> Facts:
             text = decode(text)
         parsed = parse_text(text, json_like)
     except ReadError as exc:
-        problem = Problem(filename, exc.line, format_path(exc.path), exc.message)
-        raise FactsError([problem]) from None
+        raise _fail(filename, exc.message, exc.line, format_path(exc.path)) from None
     return _validate(parsed, filename)
 
 
@@ -81,19 +77,14 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
     ]
     data = parsed.data
     if data is None:
-        raise FactsError([Problem(filename, None, "", "the file has no content (only comments)")])
+        raise _fail(filename, "the file has no content (only comments)")
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
-        raise FactsError(
-            [
-                Problem(
-                    filename,
-                    1,
-                    "",
-                    f"the file holds {kind}; a facts file is a"
-                    " mapping with keys meta, key_messages, sections, ...",
-                )
-            ]
+        raise _fail(
+            filename,
+            f"the file holds {kind}; a facts file is a mapping with keys meta,"
+            " key_messages, sections, ...",
+            1,
         )
     blocks, block_problems = _validate_blocks(data, locator)
     problems += block_problems
@@ -136,9 +127,9 @@ def _locale(meta: Meta | None) -> str:
 def _adapter(name: str) -> TypeAdapter[Any]:
     """Return a TypeAdapter for one top-level block, with the field's constraints."""
     field = Facts.model_fields[name]
-    annotation = field.annotation
+    annotation: Any = field.annotation
     if field.metadata:
-        annotation = typing.Annotated[(annotation, *field.metadata)]  # type: ignore[valid-type]
+        annotation = typing.Annotated[(annotation, *field.metadata)]
     return TypeAdapter(annotation)
 
 

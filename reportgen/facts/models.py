@@ -148,11 +148,13 @@ class Meta(Strict):
     short_title: Text | None = Field(None, description="Running head; defaults to the title.")
     slug: Id | None = Field(None, description="File name of the outputs; derived from the title.")
     date: FullDate = Field(description="The brief's 'as of' date, YYYY-MM-DD.")
-    language: Annotated[str, AfterValidator(_check_language)] = "en-IN"
+    language: Annotated[str, AfterValidator(_check_language)] = Field(
+        "en-IN", description="Locale of the brief (en-IN): number, date and currency styles."
+    )
     organisation: Text | None = None
     authors: list[Text] = []
     audience: Text | None = Field(None, description="Audience or classification line.")
-    template: Id = "policy-brief"
+    template: Id = Field("policy-brief", description="Template kind under templates/.")
     keywords: list[Text] = []
     page_size: Literal["A4", "Letter"] = "A4"
 
@@ -176,8 +178,8 @@ class Highlight(Strict):
 
     value: Text | None = Field(None, description='The figure as shown: "~70%", "2nd".')
     budget: Id | None = Field(None, description="A budget line id; its amount is the value.")
-    label: Text
-    context: Text | None = None
+    label: Text = Field(description="What the figure is.")
+    context: Text | None = Field(None, description="One line of context under the label.")
     sources: Sources = []
 
     @model_validator(mode="after")
@@ -238,7 +240,7 @@ class Section(Strict):
 class Period(Strict):
     """The years a budget runs over: a start year and a number of years."""
 
-    start: Annotated[int, Field(ge=1900, le=2200)]
+    start: Annotated[int, Field(ge=1900, le=2200, description="First year (2024).")]
     years: int = Field(description="Number of years; at least 1.")
     fiscal: bool = Field(
         False, description="Indian fiscal years (April-March): 2024 means 2024-25."
@@ -292,8 +294,10 @@ class BudgetLine(Strict):
 class Budget(Strict):
     """The programmes' budgets and the currency totals are reported in."""
 
-    reporting_currency: Currency = "USD"
-    programmes: list[BudgetLine] = []
+    reporting_currency: Currency = Field(
+        "USD", description="Currency of the converted column and of totals."
+    )
+    programmes: list[BudgetLine] = Field([], description="Programme lines, in display order.")
 
     @property
     def lines(self) -> list[BudgetLine]:
@@ -304,8 +308,8 @@ class Budget(Strict):
 class ExchangeRate(Strict):
     """One unit of `from` is worth `rate` units of `to`, on `date`, per `source`."""
 
-    from_: Currency = Field(alias="from")
-    to: Currency
+    from_: Currency = Field(alias="from", description="One unit of this currency...")
+    to: Currency = Field(description="...is worth `rate` units of this one.")
     rate: Amount
     date: FullDate
     source: Id
@@ -362,13 +366,15 @@ class Facts(Strict):
     )
 
     meta: Meta
-    key_messages: Annotated[list[Text], Field(min_length=3, max_length=6)]
-    highlights: list[Highlight] = []
-    sections: Annotated[list[Section], Field(min_length=1)]
+    key_messages: Annotated[
+        list[Text], Field(min_length=3, max_length=6, description="3 to 6 one-line takeaways.")
+    ]
+    highlights: list[Highlight] = Field([], description="Key figures shown in boxes.")
+    sections: Annotated[list[Section], Field(min_length=1, description="The body, in order.")]
     budget: Budget = Field(default_factory=Budget)
-    exchange_rates: list[ExchangeRate] = []
+    exchange_rates: list[ExchangeRate] = Field([], description="Rates conversions use.")
     timeline: list[TimelineEvent] = []
-    sources: list[Source] = []
+    sources: list[Source] = Field([], description="Cited by id; numbered in this order.")
     _warnings: list[Problem] = PrivateAttr(default_factory=list)
     _file: str = PrivateAttr("<facts>")
 
