@@ -32,12 +32,16 @@ def drawing(chart: Chart, theme: Theme, width_pt: float) -> Drawing:
         raise LayoutError(f"a chart needs at least 120 pt of width, got {width_pt:g}")
     style = chart_style(theme)
     if isinstance(chart, BarChart):
-        return bar_drawing(chart, style, width_pt) if chart.bars else empty_drawing(style, width_pt)
-    if isinstance(chart, TimelineChart):
-        if not chart.milestones:
-            return empty_drawing(style, width_pt)
-        return timeline_drawing(chart, style, width_pt)
-    raise TypeError(f"not a chart: {type(chart).__name__}")
+        d = bar_drawing(chart, style, width_pt) if chart.bars else empty_drawing(style, width_pt)
+    elif isinstance(chart, TimelineChart):
+        d = timeline_drawing(chart, style, width_pt) if chart.milestones else None
+        d = d or empty_drawing(style, width_pt)
+    else:
+        raise TypeError(f"not a chart: {type(chart).__name__}")
+    # reportlab starts a drawing in Helvetica, a font the PDF would not embed: start in ours.
+    d.initialFontName = style.fonts.regular
+    d.initialFontSize = style.small_size
+    return d
 
 
 def png(chart: Chart, theme: Theme, width_pt: float, dpi: int = 200) -> bytes:

@@ -7,6 +7,7 @@ drawing and its raster copy.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,10 +35,21 @@ class ChartFonts:
 
 @cache
 def register_ttf(path: Path) -> str:
-    """Return the reportlab name of the TrueType font at `path`, registering it on first use."""
-    name = f"rg-{path.stem}"
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+    """Return the reportlab name of the TrueType font at `path`, registering it on first use.
+
+    The name is the file's stem, as the PDF writer names the same file, so a chart in a PDF
+    shares the body text's embedded font instead of adding a second copy.
+    """
+    name = path.stem
+    try:
+        font = pdfmetrics.getFont(name)
+    except KeyError:
+        font = None
+    if font is not None and Path(getattr(font.face, "filename", "")) == path:
+        return name
+    if font is not None:  # the same stem from another file: keep the two apart
+        name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
+    pdfmetrics.registerFont(TTFont(name, str(path)))
     return name
 
 
