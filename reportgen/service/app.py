@@ -241,6 +241,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         version=__version__,
         summary="Policy briefs on demand: facts in, PDF or Word out.",
         lifespan=lifespan,
+        # No redirects: a path such as `/v1/briefs/%2e%2e%2f` must be a plain 404.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.briefs = briefs
