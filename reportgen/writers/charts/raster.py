@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 
-import pypdfium2
 from PIL import Image
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
@@ -28,6 +27,9 @@ def drawing_pdf(d: Drawing) -> bytes:
 
 def drawing_png(d: Drawing, dpi: int) -> bytes:
     """Return `d` as PNG bytes at `dpi`, on white, with the resolution recorded in the file."""
+    # Imported here: the PDF writer's vector drawings do not need PDFium at all.
+    import pypdfium2
+
     size = pixel_size(d.width, d.height, dpi)
     pdf = pypdfium2.PdfDocument(drawing_pdf(d))
     try:
