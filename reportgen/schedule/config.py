@@ -158,23 +158,50 @@ class Schedule(_Strict):
 
 
 def cron_trigger(expression: str, timezone: str) -> CronTrigger:
-    """Return a CronTrigger for a 5-field crontab line or a 6-field one with seconds first."""
+    """Return a CronTrigger for a 5-field crontab line or a 6-field one with seconds first.
+
+    Weekdays are read as crontab reads them (0 or 7 is Sunday, 1 is Monday), not as
+    APScheduler 3 does (0 is Monday), so a line copied from a crontab means the same here.
+    """
     fields = expression.split()
     zone = ZoneInfo(timezone)
-    if len(fields) == 5:
-        return CronTrigger.from_crontab(expression, timezone=zone)
-    if len(fields) == 6:
-        second, minute, hour, day, month, weekday = fields
+    if len(fields) in (5, 6):
+        second, minute, hour, day, month, weekday = (["0"] if len(fields) == 5 else []) + fields
         return CronTrigger(
             second=second,
             minute=minute,
             hour=hour,
             day=day,
             month=month,
-            day_of_week=weekday,
+            day_of_week=crontab_weekdays(weekday),
             timezone=zone,
         )
     raise ValueError(f"expected 5 fields (or 6 with seconds first), got {len(fields)}")
+
+
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def crontab_weekdays(field: str) -> str:
+    """Return a crontab weekday field with its numbers as day names, which APScheduler reads.
+
+    `1-5` becomes `mon-fri`; a range from Sunday (`0-2`) is split (`sun,mon-tue`) because
+    APScheduler's weeks start on Monday. Names, `*` and steps pass through.
+    """
+    parts = []
+    for part in field.split(","):
+        body, _, step = part.partition("/")
+        ends = body.split("-")
+        if all(e.isdigit() for e in ends) and body:
+            days = [int(e) for e in ends]
+            if any(d > 7 for d in days):
+                raise ValueError(f"weekday {part!r} is out of range 0-7")
+            if len(days) == 2 and days[0] == 0 and days[1] > 0 and not step:
+                parts += ["sun", f"mon-{_WEEKDAYS[days[1]]}" if days[1] > 1 else "mon"]
+                continue
+            body = "-".join(_WEEKDAYS[d] for d in days)
+        parts.append(f"{body}/{step}" if step else body)
+    return ",".join(parts)
 
 
 def load_schedule(path: Path) -> Schedule:
