@@ -78,3 +78,19 @@ def test_summary_mentions_warnings(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     facts = load_facts(path)
     assert summary_line(facts).endswith("8 sources, 4 events, 1 warning")
+
+
+def test_docs_example_loads_and_gives_the_documented_figures() -> None:
+    from reportgen.facts import parse_facts
+
+    doc = (ROOT / "docs" / "facts.md").read_text(encoding="utf-8")
+    example = doc.split("A complete small example:\n\n```yaml\n")[1].split("```")[0]
+    facts = parse_facts(example, "docs-example.yaml")
+    assert facts.key_messages == [
+        "India has approved ₹16,300 crore for critical minerals over seven years.",
+        "₹7,000 crore of it is for exploration.",
+        "The money is about $1.88 billion at the stated rate.",
+    ]
+    assert facts.warnings == []
+    row = facts.budget_table().rows[1]
+    assert (row.share, row.per_year) == ("42.9%", "₹1,000 crore")
