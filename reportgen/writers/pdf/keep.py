@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import KeepTogether
+from reportlab.platypus import KeepTogether, Table
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import Flowable
 
 _MIN_FOLLOWING = 72.0  # points of the following block that must sit under its heading
+_LONG_TABLE_ROWS = 80  # a table this long is never measured just to keep it with its heading
 
 
 class KeepWithNext(KeepTogether):
@@ -21,10 +22,7 @@ class KeepWithNext(KeepTogether):
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         """Return the width and a huge height, which makes the frame call `split`."""
-        self._heights = [
-            f.wrapOn(self.canv, aW, 0xFFFFFF)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-            for f in self._content
-        ]
+        self._heights = [_height(f, self.canv, aW) for f in self._content]
         self._H = sum(self._heights)
         self._H0 = self._heights[0] if self._heights else 0
         self._wrapInfo = aW, aH
@@ -44,6 +42,19 @@ class KeepWithNext(KeepTogether):
             return [FrameBreak(), *content]
         start = sum(self._heights[:-1]) + min(self._heights[-1], _MIN_FOLLOWING)
         return [FrameBreak(), *content] if start > aH else content
+
+
+def _height(flow: Flowable, canv: Any, width: float) -> float:
+    """Return the flowable's height with its spacing; long tables count as taller than a page.
+
+    Wrapping a table of thousands of rows only to learn it is long would cost as much as
+    laying it out, so a long table is taken as "more than a page" unmeasured.
+    """
+    if isinstance(flow, Table) and len(flow._cellvalues) > _LONG_TABLE_ROWS:
+        return float(0xFFFFFF)
+    return float(
+        flow.wrapOn(canv, width, 0xFFFFFF)[1] + flow.getSpaceBefore() + flow.getSpaceAfter()
+    )
 
 
 def keep_headings_with_next(story: list[Flowable]) -> list[Flowable]:
