@@ -159,7 +159,8 @@ async def submit(request: Request) -> Response:
         if isinstance(exc, FactsError) and upload is not None:
             text = upload.data.decode("utf-8", errors="replace")
             problems = shown_problems(list(exc.problems), text)
-            message = f"The facts in {upload.filename} are not valid: {len(problems)} problem(s)."
+            count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
+            message = f"The facts in {upload.filename} are not valid: {count}."
         else:
             message = str(exc)
         return await render_page(request, status_of(exc), message, problems, kept)
