@@ -1,0 +1,74 @@
+"""The run log: kept across restarts, newest first, dead runs shown as interrupted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from reportgen.schedule.history import (
+    INTERRUPTED,
+    OK,
+    PARTIAL,
+    RUNNING,
+    RunLog,
+    format_history,
+)
+
+
+def test_runs_survive_a_new_log_object_and_come_newest_first(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "history.sqlite"
+    log = RunLog(path)
+    first = log.begin("minerals", "schedule")
+    log.finish(first.finished(OK, built=2, skipped=3, message="built 2, 3 up to date"))
+    second = log.begin("minerals", "manual")
+    log.finish(second.finished(PARTIAL, built=1, failed=1, errors=("bad.yaml:3: meta: no title",)))
+
+    records = RunLog(path).recent()  # as after a restart
+    assert [r.id for r in records] == [second.id, first.id]
+    assert records[0].status == PARTIAL and records[0].errors == ("bad.yaml:3: meta: no title",)
+    assert (records[1].built, records[1].skipped, records[1].trigger) == (2, 3, "schedule")
+    assert records[1].end is not None and records[1].end >= records[1].start
+    assert len(RunLog(path).recent(limit=1)) == 1
+    assert [r.job for r in RunLog(path).recent(job="other")] == []
+
+
+def test_a_missing_log_has_no_runs(tmp_path: Path) -> None:
+    assert RunLog(tmp_path / "none.sqlite").recent() == []
+    assert format_history([]) == "No runs recorded yet."
+
+
+def test_a_run_whose_process_died_shows_as_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    code = (
+        "import sys; from reportgen.schedule.history import RunLog;"
+        " RunLog(sys.argv[1]).begin('minerals', 'schedule')"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    mine = RunLog(path).begin("minerals", "manual")  # this process is alive
+    records = RunLog(path).recent()
+    assert [r.status for r in records] == [RUNNING, INTERRUPTED]
+    assert records[0].id == mine.id
+
+
+def test_the_history_table_shows_counts_and_errors(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / "h.sqlite")
+    rec = log.begin("minerals", "schedule")
+    rec = log.finish(
+        replace(rec.finished(PARTIAL, built=1, skipped=4, failed=1), errors=("x.yaml: bad",))
+    )
+    table = format_history([rec]).splitlines()
+    assert table[0].split() == [
+        "start",
+        "(UTC)",
+        "job",
+        "trigger",
+        "status",
+        "built",
+        "skipped",
+        "failed",
+        "duration",
+    ]
+    assert table[1].split()[2:8] == ["minerals", "schedule", "partial", "1", "4", "1"]
+    assert table[2].strip() == "x.yaml: bad"
