@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from reportlab.graphics.shapes import Circle, Drawing, Group, Rect, String
-from reportlab.lib.colors import black
+from reportlab.lib.colors import black, white
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -322,3 +322,35 @@ def test_white_background_rects_only_behind_year_labels(theme: Theme) -> None:
     for s in strings(d):
         if s.text not in years:
             assert not any(overlaps(p, s.getBounds(), slack=1.0) for p in patches)
+
+
+def contrast(a: object, b: object) -> float:
+    """Return the WCAG contrast ratio of two reportlab colours."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("template", ["policy-brief", "fact-sheet"])
+@pytest.mark.parametrize("chart", [BUDGET, MILESTONES], ids=["budget", "timeline"])
+def test_every_chart_text_is_readable_on_what_lies_behind_it(
+    template: str, chart: BarChart | TimelineChart
+) -> None:
+    from reportgen.themefile import load_theme
+
+    root = Path(__file__).resolve().parents[2]
+    theme = load_theme(root / "templates" / template / "theme.yaml")
+    d = drawing(chart, theme, WIDTH)
+    shapes = list(nodes(d))
+    for s in strings(d):
+        x0, y0, x1, y1 = s.getBounds()
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        behind = [
+            r
+            for r in shapes[: shapes.index(s)]
+            if isinstance(r, Rect)
+            and r.fillColor is not None
+            and r.x <= cx <= r.x + r.width
+            and r.y <= cy <= r.y + r.height
+        ]
+        background = behind[-1].fillColor if behind else white
+        assert contrast(s.fillColor, background) >= 4.5, s.text

@@ -242,7 +242,10 @@ def _draw_row(
         _category(d, part, row.total, style, label_w, centre)
         inside = x_of(part.value) + LABEL_GAP
         fits = inside + _value_label_width(part, style) <= total_end - LABEL_GAP
-        _value_labels(d, part, style, inside if fits else total_end + LABEL_GAP, centre)
+        if fits:
+            _value_labels(d, part, style, inside, centre, on_tint=True)
+        else:
+            _value_labels(d, part, style, total_end + LABEL_GAP, centre)
         y -= h
     return y
 
@@ -262,8 +265,14 @@ def _category(
         )
 
 
-def _value_labels(d: Drawing, bar: Bar, style: ChartStyle, x: float, centre: float) -> None:
-    """Draw a bar's value label in bold and its native amount in muted italic after it."""
+def _value_labels(
+    d: Drawing, bar: Bar, style: ChartStyle, x: float, centre: float, on_tint: bool = False
+) -> None:
+    """Draw a bar's value label in bold and its native amount in italic after it.
+
+    The native amount is muted on white; on a programme's tint it keeps the text colour,
+    since muted grey on the tint would fall below a readable contrast.
+    """
     base = centre - style.label_size * 0.35
     d.add(
         _string(
@@ -274,7 +283,14 @@ def _value_labels(d: Drawing, bar: Bar, style: ChartStyle, x: float, centre: flo
         x += _text_w(bar.value_label, style.fonts.bold, style.label_size, style) + NOTE_GAP
         d.add(
             _string(
-                x, base, bar.note, style.fonts.italic, style.small_size, style.muted, "start", style
+                x,
+                base,
+                bar.note,
+                style.fonts.italic,
+                style.small_size,
+                style.text if on_tint else style.muted,
+                "start",
+                style,
             )
         )
 

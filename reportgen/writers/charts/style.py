@@ -59,7 +59,7 @@ def chart_style(theme: Theme) -> ChartStyle:
         rule=colour(p.rule),
         grid=tint(p.rule, 0.55),
         strong=colour(p.accent),
-        total=tint(p.accent, 0.62),
+        total=tint(p.accent, 0.68),
         total_edge=colour(p.accent),
         background=colour("FFFFFF"),
     )
