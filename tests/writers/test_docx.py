@@ -68,10 +68,13 @@ def test_registry_finds_the_docx_writer() -> None:
 
 def test_title_block_uses_title_and_subtitle_styles(word: docx.document.Document) -> None:
     first = [(p.style.name, p.text) for p in word.paragraphs[:4]]
-    assert first[0] == ("Title", "India-US Cooperation on Critical Minerals")
-    assert first[1][0] == "Subtitle"
-    assert "reportgen example brief" in first[2][1] and "28 February 2025" in first[2][1]
-    assert first[3][1] == "For policy analysts · Public"
+    assert first[0] == ("Kicker", "reportgen example brief")
+    assert first[1] == ("Title", "India-US Cooperation on Critical Minerals")
+    assert first[2][0] == "Subtitle"
+    assert first[3] == (
+        "Title Meta",
+        "28 February 2025 · Policy Analysis Unit · For policy analysts · Public",
+    )
 
 
 def test_headings_are_builtin_styles_with_outline_levels(
@@ -93,7 +96,7 @@ def test_headings_are_builtin_styles_with_outline_levels(
 
 def test_custom_styles_for_the_brief_blocks(word: docx.document.Document) -> None:
     names = {p.style.name for p in word.paragraphs}
-    assert {"Section Summary", "Executive Summary", "Note", "Caption", "List Bullet"} <= names
+    assert {"Section Summary", "Executive Summary", "Note", "Table Caption", "List Bullet"} <= names
     assert {"List Number", "Key Figures Title", "TOC Heading"} <= names
     summary = word.styles["Section Summary"].element.pPr
     assert summary.find(qn("w:shd")).get(qn("w:fill")) == "E6F0F4"
@@ -120,7 +123,7 @@ def test_lists_use_real_numbering(word: docx.document.Document, data: bytes) -> 
     numbering = part(data, "word/numbering.xml")
     assert 'w:numFmt w:val="bullet"' in numbering
     assert '<w:startOverride w:val="1"/>' in numbering
-    assert 'w:lvlText w:val="[%1]"' in numbering  # the sources list reads [1], [2]
+    assert 'w:lvlText w:val="%1."' in numbering
 
 
 def test_ordered_lists_restart_at_their_start() -> None:
@@ -180,7 +183,9 @@ def test_table_zebra_stripes_and_column_widths(word: docx.document.Document) -> 
 
 def test_table_caption_precedes_the_table(word: docx.document.Document) -> None:
     texts = [(p.style.name, p.text) for p in word.paragraphs]
-    assert ("Caption", "Table 1: Programme budgets") in texts
+    caption = texts.index(("Table Caption", "Table 1: Programme budgets"))
+    assert word.styles["Table Caption"].base_style.name == "Caption"
+    assert word.paragraphs[caption].paragraph_format.keep_with_next
 
 
 def test_large_table_is_built_row_by_row() -> None:

@@ -59,8 +59,9 @@ def _fld_char(parent: etree._Element, kind: str) -> None:
 def toc_paragraphs(entries: list[tuple[int, str, str]]) -> list[etree._Element]:
     """Return the TOC field as paragraphs: instruction, one cached entry per heading, end.
 
-    `entries` are (level, text, bookmark name). The cached entries link to the headings;
-    they carry no page numbers, which only Word's refresh (on open) can know.
+    `entries` are (level, text, bookmark name). The cached entries link to their headings
+    but carry no page numbers: only Word's refresh on open can know them (LibreOffice keeps
+    cached PAGEREF results, which would show every entry on page 1).
     """
     paras: list[etree._Element] = []
     rows = entries or [(1, "Right-click to update the table of contents.", "")]
@@ -69,25 +70,32 @@ def toc_paragraphs(entries: list[tuple[int, str, str]]) -> list[etree._Element]:
         ppr = sub(p, "w:pPr")
         sub(ppr, "w:pStyle", {"w:val": st.TOC[min(level, 2)]})
         if index == 0:
-            _fld_char(p, "begin")
-            instr = sub(sub(p, "w:r"), "w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = TOC_INSTR
-            _fld_char(p, "separate")
+            _complex_start(p, TOC_INSTR)
         target = sub(p, "w:hyperlink", {"w:anchor": bookmark, "w:history": "1"}) if bookmark else p
-        r = sub(target, "w:r")
-        t = sub(r, "w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = text
+        _text_run(target, text)
         if index == len(rows) - 1:
             _fld_char(p, "end")
         paras.append(p)
-    if paras:
-        last = paras[-1].find(qn("w:pPr"))
-        assert last is not None
-        spacing = el("w:spacing", {"w:after": "240"})
-        last.append(spacing)
+    last = paras[-1].find(qn("w:pPr"))
+    assert last is not None
+    last.append(el("w:spacing", {"w:after": "240"}))
     return paras
+
+
+def _complex_start(parent: etree._Element, instruction: str) -> None:
+    """Append the begin marker, instruction and separate marker of a complex field."""
+    _fld_char(parent, "begin")
+    instr = sub(sub(parent, "w:r"), "w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = instruction
+    _fld_char(parent, "separate")
+
+
+def _text_run(parent: etree._Element, text: str) -> None:
+    """Append a run of literal text."""
+    t = sub(sub(parent, "w:r"), "w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
 
 
 def page_break() -> etree._Element:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen import model as m
 from reportgen.theme import Theme
 from reportgen.writers.docx import styles as st
-from reportgen.writers.docx.ooxml import clean_text, sub
+from reportgen.writers.docx.ooxml import PPR_ORDER, clean_text, put, sub
 from reportgen.writers.docx.styles import theme_key
 
 if TYPE_CHECKING:
@@ -73,6 +73,9 @@ def picture_paragraph(v: DocxVisitor, png: bytes, width_pt: float, node: m.Figur
     ident = str(v.drawing_id)
     alt = clean_text(node.alt)
     p = v.paragraph(st.NORMAL, jc="center", keep_next=True)
+    # Single line spacing: a multiple below 1 (the theme's leading) would crop the picture.
+    put(p[0], "w:spacing", PPR_ORDER, {"w:before": "80", "w:after": "0", "w:line": "240",
+                                       "w:lineRule": "auto"})  # fmt: skip
     drawing = sub(sub(p, "w:r"), "w:drawing")
     inline = sub(drawing, "wp:inline")
     for key in ("distT", "distB", "distL", "distR"):

@@ -1,7 +1,8 @@
 """numbering.xml: real Word list numbering, so bullets and numbers are lists, not typed marks.
 
-Three abstract definitions (bullet, decimal "1.", bracketed "[1]" for source lists); every
-ordered list gets its own `w:num` with a start override, so each list restarts where it says.
+Two abstract definitions (bullet; decimal "1." with bold accent numbers, as in the PDF);
+every ordered list gets its own `w:num` with a start override, so each list restarts where
+it says.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 BULLET_NUM_ID = 1  # the List Bullet style's numbering
 NUMBER_NUM_ID = 2  # the List Number style's numbering
-_ABSTRACT = {"bullet": 0, "decimal": 1, "bracket": 2}
+_ABSTRACT = {"bullet": 0, "decimal": 1}
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -23,12 +24,11 @@ class Numbering:
         self._color = bullet_color
         self._lists: list[tuple[int, int]] = []  # (abstract id, start) for num ids 3, 4, ...
 
-    def new_list(self, ordered: bool, start: int = 1, bracket: bool = False) -> int:
+    def new_list(self, ordered: bool, start: int = 1) -> int:
         """Return the num id for a new list; ordered lists get their own so they restart."""
         if not ordered:
             return BULLET_NUM_ID
-        kind = "bracket" if bracket else "decimal"
-        self._lists.append((_ABSTRACT[kind], max(0, start)))
+        self._lists.append((_ABSTRACT["decimal"], max(0, start)))
         return 2 + len(self._lists)
 
     def xml(self) -> bytes:
@@ -38,7 +38,6 @@ class Numbering:
             f'<w:numbering xmlns:w="{_W}">',
             self._abstract(0, "bullet", ("\u2022", "\u2013"), 0),
             self._abstract(1, "decimal", ("%1.", "%2."), 1),
-            self._abstract(2, "decimal", ("[%1]", "[%2]"), 2),
             f'<w:num w:numId="{BULLET_NUM_ID}"><w:abstractNumId w:val="0"/></w:num>',
             f'<w:num w:numId="{NUMBER_NUM_ID}"><w:abstractNumId w:val="1"/></w:num>',
         ]
@@ -53,13 +52,14 @@ class Numbering:
 
     def _abstract(self, ident: int, fmt: str, texts: tuple[str, str], kind: int) -> str:
         """Return one abstract numbering definition with two levels."""
-        hanging = (227, 340, 454)[kind]
+        hanging = (227, 340)[kind]
+        bold = "<w:b/><w:bCs/>" if kind else ""
         levels = []
         for ilvl, text in enumerate(texts):
             left = hanging + ilvl * 340
             marker = (
                 f"<w:rPr><w:rFonts w:ascii={quoteattr(self._font)} w:hAnsi={quoteattr(self._font)}"
-                f' w:cs={quoteattr(self._font)}/><w:color w:val="{self._color}"/></w:rPr>'
+                f' w:cs={quoteattr(self._font)}/>{bold}<w:color w:val="{self._color}"/></w:rPr>'
             )
             levels.append(
                 f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'

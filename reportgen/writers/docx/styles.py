@@ -8,7 +8,9 @@ section summary, executive summary, notes) get custom styles.
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -24,6 +26,8 @@ HEADING = {1: "Heading1", 2: "Heading2"}
 LIST_BULLET = "ListBullet"
 LIST_NUMBER = "ListNumber"
 CAPTION = "Caption"
+TABLE_CAPTION = "TableCaption"
+KICKER = "Kicker"
 KF_TITLE = "KeyFiguresTitle"
 KF_VALUE = "KeyFigureValue"
 KF_LABEL = "KeyFigureLabel"
@@ -83,6 +87,27 @@ class _Para:
     builtin: bool = False
 
 
+def font_line_ratio(path: Path) -> float:
+    """Return a font's natural line height as a multiple of its size (1.2 if unreadable).
+
+    Word's "multiple" line spacing multiplies this natural height, while the theme's
+    line_height (like the PDF's leading) multiplies the font size; dividing by this ratio
+    gives both formats the same leading.
+    """
+    try:
+        data = path.read_bytes()
+        tables: dict[bytes, int] = {}
+        for i in range(struct.unpack(">H", data[4:6])[0]):
+            tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
+            tables[tag] = offset
+        head, os2 = tables[b"head"], tables[b"OS/2"]
+        units = struct.unpack(">H", data[head + 18 : head + 20])[0]
+        ascent, descent = struct.unpack(">HH", data[os2 + 74 : os2 + 78])
+        return float((ascent + descent) / units) if units else 1.2
+    except (OSError, KeyError, struct.error):
+        return 1.2
+
+
 def theme_key(theme: Theme) -> str:
     """Return a hashable key of what the styles depend on (Theme holds a dict, so not hashable)."""
     return repr((theme.body_font.name, theme.palette, theme.sizes, theme.spacing))
@@ -118,11 +143,11 @@ def _build_styles_xml(theme: Theme) -> bytes:
         style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
         # Word's own ids for the toc levels, so its TOC field finds them.
         style.style_id = spec.name.replace("toc ", "TOC").replace(" ", "")
-        _apply_para(styles, style, spec)
+        _apply_para(styles, style, spec, theme)
     _special_paragraphs(styles, theme)
     for name, color, underline in (
         ("Default Paragraph Font", None, False),
-        ("Hyperlink", theme.palette.link, True),
+        ("Hyperlink", theme.palette.link, False),
         ("Citation", theme.palette.link, False),
     ):
         char = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
@@ -164,6 +189,11 @@ def _fonts(rpr: etree._Element, name: str, cs_name: str | None = None) -> None:
     )
 
 
+def _line(multiple: float, theme: Theme) -> float:
+    """Return Word's line multiple giving a leading of `multiple` x the font size."""
+    return round(multiple / font_line_ratio(theme.body_font.regular), 3)
+
+
 def _doc_defaults(root: etree._Element, theme: Theme) -> None:
     """Set the document defaults: body font, size, colour, language, spacing."""
     defaults = root.find(qn("w:docDefaults"))
@@ -184,7 +214,7 @@ def _doc_defaults(root: etree._Element, theme: Theme) -> None:
         PPR_ORDER,
         {
             "w:after": twips(theme.spacing.paragraph_after),
-            "w:line": str(round(240 * theme.spacing.line_height)),
+            "w:line": str(round(240 * _line(theme.spacing.line_height, theme))),
             "w:lineRule": "auto",
         },
     )
@@ -208,8 +238,11 @@ def _paragraph_specs(theme: Theme) -> list[_Para]:
               builtin=True),
         _Para("List Bullet", after=3, builtin=True),
         _Para("List Number", after=3, builtin=True),
-        _Para("Caption", size=sz.small, bold=True, color=pal.muted, before=2, after=4,
+        _Para("Caption", size=sz.small, italic=True, color=pal.muted, before=3, after=4,
               builtin=True),
+        _Para("Table Caption", base="Caption", size=sz.small + 0.5, bold=True, italic=False,
+              color=pal.accent, before=2, after=3, keep_next=True),
+        _Para("Kicker", size=sz.small, bold=True, color=pal.accent, after=6, keep_next=True),
         _Para("Key Figures Title", size=sz.small, bold=True, color=pal.accent, before=4,
               after=4, keep_next=True),
         _Para("Key Figure Value", size=sz.key_figure, bold=True, color=pal.accent, after=1,
@@ -236,7 +269,7 @@ def _paragraph_specs(theme: Theme) -> list[_Para]:
     ]  # fmt: skip
 
 
-def _apply_para(styles: object, style: object, spec: _Para) -> None:
+def _apply_para(styles: object, style: object, spec: _Para, theme: Theme) -> None:
     """Write one paragraph style's properties through python-docx's style API."""
     from docx.shared import Pt
 
@@ -246,7 +279,7 @@ def _apply_para(styles: object, style: object, spec: _Para) -> None:
         el.set(qn("w:default"), "1")
     style.quick_style = True  # type: ignore[attr-defined]
     if spec.base:
-        style.base_style = styles[spec.base]  # type: ignore[index]
+        style.base_style = styles[spec.base]  # type: ignore[index,attr-defined]
     font = style.font  # type: ignore[attr-defined]
     pf = style.paragraph_format  # type: ignore[attr-defined]
     if spec.size is not None:
@@ -261,8 +294,7 @@ def _apply_para(styles: object, style: object, spec: _Para) -> None:
         pf.space_before = Pt(spec.before)
     if spec.after is not None:
         pf.space_after = Pt(spec.after)
-    if spec.line is not None:
-        pf.line_spacing = spec.line
+    pf.line_spacing = _line(spec.line or theme.spacing.line_height, theme)
     if spec.keep_next:
         pf.keep_with_next = True
     if spec.keep_lines:
@@ -327,6 +359,13 @@ def _special_paragraphs(styles: object, theme: Theme) -> None:
     put(ppr(TOC[2]), "w:ind", PPR_ORDER, {"w:left": "240"})
     hdr = put(ppr(HEADER), "w:pBdr", PPR_ORDER)
     line = etree.SubElement(hdr, qn("w:bottom"))
+    for key, value in (("val", "single"), ("sz", "4"), ("space", "4"), ("color", pal.rule)):
+        line.set(qn(f"w:{key}"), value)
+    kicker = styles[_name_of(styles, KICKER)].element.get_or_add_rPr()  # type: ignore
+    put(kicker, "w:caps", RPR_ORDER)
+    put(kicker, "w:spacing", RPR_ORDER, {"w:val": "10"})
+    ftr = put(ppr(FOOTER), "w:pBdr", PPR_ORDER)
+    line = etree.SubElement(ftr, qn("w:top"))
     for key, value in (("val", "single"), ("sz", "4"), ("space", "4"), ("color", pal.rule)):
         line.set(qn(f"w:{key}"), value)
     for style_id in (KF_VALUE, KF_LABEL, KF_CONTEXT, TABLE_TEXT, TABLE_HEADER):

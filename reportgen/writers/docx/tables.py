@@ -56,49 +56,54 @@ def _cell(row: Any, width: int, fill: str | None = None) -> tuple[Any, Any]:
 
 
 def column_widths(node: m.Table, total: int, size_pt: float, pad_pt: float) -> list[int]:
-    """Return column widths in twips: Table.widths (else text lengths), numbers kept on a line.
+    """Return column widths in twips: Table.widths (else text lengths), each column wide enough.
 
-    Right-aligned (numeric) columns are widened to fit their longest entry, taking the room
-    from left-aligned text columns, which can wrap without harm.
+    A column's minimum is its longest word (text columns, which may wrap between words) or
+    its longest entry (number columns, right-aligned, which must not wrap); columns below
+    their minimum take room from those with more than theirs.
     """
     n = len(node.header)
     weights = [float(w) for w in node.widths] if len(node.widths) == n else []
     if not weights or any(w <= 0 for w in weights):
-        weights = [min(max(_longest(node, col), 4), 40) for col in range(n)]
+        weights = [min(max(_longest(node, col, words=False), 4), 40) for col in range(n)]
     scale = total / sum(weights)
     widths = [w * scale for w in weights]
-    numeric = [node.header[col].align == "right" for col in range(n)]
-    need = [
-        (_longest(node, col) * 0.56 * size_pt + 2 * pad_pt + 2) * 20 if numeric[col] else 0.0
+    per_char = 0.56 * size_pt * 20
+    minimum = [
+        _longest(node, col, words=node.header[col].align != "right") * per_char + 2 * pad_pt * 20
         for col in range(n)
     ]
-    extra = sum(max(0.0, need[c] - widths[c]) for c in range(n))
-    text_cols = [c for c in range(n) if not numeric[c]]
-    spare = sum(widths[c] * 0.4 for c in text_cols)  # text columns keep 60% of their width
-    if extra > 0 and spare > 0:
-        take = min(extra, spare) / sum(widths[c] for c in text_cols)
-        for c in range(n):
-            if numeric[c] and need[c] > widths[c]:
-                widths[c] += (need[c] - widths[c]) * min(1.0, spare / extra)
-            elif not numeric[c]:
-                widths[c] -= widths[c] * take
-    result = [int(w) for w in widths]
+    if sum(minimum) <= total:
+        short = sum(max(0.0, minimum[c] - widths[c]) for c in range(n))
+        slack = [max(0.0, widths[c] - minimum[c]) for c in range(n)]
+        if short > 0 and sum(slack) > 0:
+            ratio = short / sum(slack)
+            widths = [max(minimum[c], widths[c] - slack[c] * ratio) for c in range(n)]
+    scale = total / sum(widths)
+    result = [int(w * scale) for w in widths]
     result[-1] += total - sum(result)
     return result
 
 
-def _longest(node: m.Table, col: int) -> int:
-    """Return the length of the longest text in column `col` (first 200 rows looked at)."""
-    texts = [m.plain_text(node.header[col].content)]
-    texts += [m.plain_text(row[col].content) for row in node.rows[:200] if col < len(row)]
-    return max((len(t) for t in texts), default=4)
+def _longest(node: m.Table, col: int, words: bool) -> int:
+    """Return the length of the longest entry (or word) of column `col`, its header's words.
+
+    Only the first 200 rows are looked at, which keeps big tables linear and cheap.
+    """
+    longest = max((len(w) for w in m.plain_text(node.header[col].content).split()), default=1)
+    for row in node.rows[:200]:
+        if col < len(row):
+            text = m.plain_text(row[col].content)
+            parts = text.split() if words else [text]
+            longest = max([longest, *(len(p) for p in parts)])
+    return longest
 
 
 def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
     """Return the caption paragraph (kept with the table) and the table element."""
     out: list[Any] = []
     if node.caption:
-        cap = v.paragraph(st.CAPTION, keep_next=True)
+        cap = v.paragraph(st.TABLE_CAPTION, keep_next=True)
         v.inlines(cap, node.caption, v_plain())
         out.append(cap)
     if not node.header:
@@ -122,7 +127,7 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
         is_total = index >= first_total
         row = etree.SubElement(tbl, W_TR)
         etree.SubElement(etree.SubElement(row, W_TRPR), qn("w:cantSplit"))
-        fill = pal.table_stripe if (index % 2 == 1 and not is_total) else None
+        fill = pal.accent_light if is_total else pal.table_stripe if index % 2 == 1 else None
         fmt = v_plain().but(bold=True) if is_total else v_plain()
         for col in range(len(widths)):
             cell = cells[col] if col < len(cells) else m.Cell(())
@@ -147,16 +152,26 @@ def v_plain() -> Any:
     return PLAIN
 
 
-def _grid_columns(v: DocxVisitor, items: tuple[m.KeyFigure, ...], gap: int) -> int:
-    """Return how many key figures fit side by side with their values on one line."""
+def _grid_layout(v: DocxVisitor, items: tuple[m.KeyFigure, ...], gap: int) -> tuple[int, float]:
+    """Return (columns, value size in pt): up to four across, values shrunk to fit one line.
+
+    Like the PDF's highlight box, the values never wrap: the size comes down (to no less
+    than the subtitle size) before the grid drops a column; a column count that would leave
+    a lone figure on the last row is skipped.
+    """
     n = len(items)
     longest = max((len(item.value) for item in items), default=1)
-    need_pt = longest * 0.58 * v.theme.sizes.key_figure + 2 * v.theme.spacing.box_padding
-    for cols in range(min(n, 4), 1, -1):
+    size = v.theme.sizes.key_figure
+    floor = min(size, v.theme.sizes.subtitle)
+    fit = size
+    for cols in range(min(n, 4), 0, -1):
+        if cols > 1 and 0 < n % cols < cols / 2:
+            continue
         cell_pt = (v.text_width_pt - (cols - 1) * gap / 20) / cols
-        if need_pt <= cell_pt:
-            return cols
-    return 1 if n == 1 else 2 if n > 1 and need_pt <= v.text_width_pt / 2 else 1
+        fit = (cell_pt - 2 * v.theme.spacing.box_padding) / (longest * 0.58)
+        if fit >= floor:
+            return cols, min(size, fit)
+    return 1, min(size, fit)
 
 
 def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
@@ -168,7 +183,7 @@ def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
     if not node.items:
         return []
     gap = int(v.theme.spacing.box_padding * 20)
-    cols = _grid_columns(v, node.items, gap)
+    cols, value_size = _grid_layout(v, node.items, gap)
     total = round(v.text_width_pt * 20)
     cell_w = (total - (cols - 1) * gap) // cols
     widths: list[int] = []
@@ -203,7 +218,8 @@ def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
                 _empty(tc)
                 continue
             value = v.paragraph(st.KF_VALUE)
-            v.text(value, item.value, v_plain())
+            size = None if value_size == v.theme.sizes.key_figure else round(value_size, 1)
+            v.text(value, item.value, v_plain().but(size=size))
             label = v.paragraph(st.KF_LABEL)
             v.inlines(label, item.label, v_plain())
             tc.extend([value, label])

@@ -18,7 +18,7 @@ from reportgen.writers.docx import fields, tables
 from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.links import Anchors, Relationships, is_external
 from reportgen.writers.docx.numbering import Numbering
-from reportgen.writers.docx.ooxml import W_VAL, clean_text, el, qn, sub, twips
+from reportgen.writers.docx.ooxml import PPR_ORDER, W_VAL, clean_text, el, put, qn, sub, twips
 
 DEVANAGARI_FONT = "Noto Sans Devanagari"
 # A run of Devanagari (with the spaces and joiners between its words) gets the Devanagari
@@ -30,21 +30,29 @@ _BREAKS = re.compile("([\n\t])")
 W_R, W_T, W_RPR, W_P, W_PPR = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:p"), qn("w:pPr")
 W_RSTYLE, W_B, W_BCS, W_I, W_ICS = qn("w:rStyle"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs")
 W_RFONTS, W_PSTYLE, W_JC = qn("w:rFonts"), qn("w:pStyle"), qn("w:jc")
+W_COLOR, W_SZ, W_SZCS = qn("w:color"), qn("w:sz"), qn("w:szCs")
 XML_SPACE = qn("xml:space")
 _JC = {"left": "left", "right": "right", "center": "center", "centre": "center"}
 
 
 class RunFormat:
-    """The character formatting inherited by nested inlines (bold, italic, character style)."""
+    """The character formatting inherited by nested inlines (bold, italic, style, colour, size)."""
 
-    __slots__ = ("bold", "italic", "style")
+    __slots__ = ("bold", "color", "italic", "size", "style")
 
-    def __init__(self, bold: bool = False, italic: bool = False, style: str | None = None):
-        self.bold, self.italic, self.style = bold, italic, style
+    def __init__(
+        self,
+        bold: bool = False,
+        italic: bool = False,
+        style: str | None = None,
+        color: str | None = None,
+        size: float | None = None,
+    ):
+        self.bold, self.italic, self.style, self.color, self.size = bold, italic, style, color, size
 
     def but(self, **changes: Any) -> RunFormat:
         """Return a copy with `changes` applied."""
-        new = RunFormat(self.bold, self.italic, self.style)
+        new = RunFormat(self.bold, self.italic, self.style, self.color, self.size)
         for key, value in changes.items():
             setattr(new, key, value)
         return new
@@ -118,24 +126,28 @@ class DocxVisitor:
                 self._collect_anchors(block.blocks)
 
     def title_block(self, meta: m.Meta) -> None:
-        """Append title, subtitle, then organisation/date and audience lines, closed by a rule."""
+        """Append the title block: organisation, title, subtitle, a rule, then date and audience.
+
+        The same order and rule as the PDF's title block, so both read as one house style.
+        """
+        if meta.organisation:
+            self.out.append(self.text_paragraph(st.KICKER, meta.organisation))
         self.out.append(self.text_paragraph(st.TITLE, meta.title))
         if meta.subtitle:
             self.out.append(self.text_paragraph(st.SUBTITLE, meta.subtitle))
-        lines = [" · ".join(x for x in (meta.organisation, meta.date) if x)]
-        if meta.audience:
-            lines.append(meta.audience)
-        lines = [line for line in lines if line]
-        for line in lines:
-            self.out.append(self.text_paragraph(st.TITLE_META, line))
-        last = self.out[-1]
-        ppr = last.find(W_PPR)
+        ruled = self.out[-1]
+        ppr = ruled.find(W_PPR)
         assert ppr is not None
         bdr = el("w:pBdr")
-        sub(bdr, "w:bottom", {"w:val": "single", "w:sz": "12", "w:space": "8",
+        sub(bdr, "w:bottom", {"w:val": "single", "w:sz": "12", "w:space": "6",
                               "w:color": self.theme.palette.accent})  # fmt: skip
         ppr.append(bdr)
-        ppr.append(el("w:spacing", {"w:after": twips(18)}))
+        ppr.append(el("w:spacing", {"w:after": twips(6)}))
+        line = " · ".join(x for x in (meta.date, "; ".join(meta.authors), meta.audience) if x)
+        if line:
+            p = self.text_paragraph(st.TITLE_META, line)
+            sub(p.find(W_PPR), "w:spacing", {"w:after": twips(14)})
+            self.out.append(p)
 
     # ------------------------------------------------------------ blocks
 
@@ -156,10 +168,7 @@ class DocxVisitor:
 
     def visit_bullet_list(self, node: m.BulletList) -> None:
         """Append list paragraphs with real numbering (numPr), bookmarks on anchored items."""
-        sources = bool(node.items) and all(
-            (item.id or "").startswith("src-") for item in node.items
-        )
-        num_id = self.numbering.new_list(node.ordered, node.start, bracket=sources)
+        num_id = self.numbering.new_list(node.ordered, node.start)
         style = st.LIST_NUMBER if node.ordered else st.LIST_BULLET
         for index, item in enumerate(node.items):
             p = self.paragraph(style)
@@ -194,6 +203,7 @@ class DocxVisitor:
     def _paragraph_box(self, node: m.Callout, style: str) -> None:
         """Append the callout's title and paragraphs in the box style (borders merge)."""
         outer, self.box_style = self.box_style, style
+        first = len(self.out)
         if node.title:
             p = self.paragraph(style, keep_next=True)
             self.inlines(p, node.title, PLAIN.but(bold=True))
@@ -201,6 +211,12 @@ class DocxVisitor:
         for block in node.blocks:
             self.visit(block)
         self.box_style = outer
+        box = self.out[first:]
+        if len(box) <= 8:  # a short box stays on one page rather than split by a page end
+            for index, p in enumerate(box):
+                put(p[0], "w:keepLines", PPR_ORDER)
+                if index < len(box) - 1:
+                    put(p[0], "w:keepNext", PPR_ORDER)
         if node.kind != "note":
             self.out.append(self.spacer(self.theme.spacing.block_after))
 
@@ -296,13 +312,15 @@ class DocxVisitor:
         else:
             self.inlines(parent, node.children, fmt)
             return
-        self.inlines(h, node.children, fmt.but(style=st.HYPERLINK))
+        link_fmt = fmt.but(style=st.HYPERLINK, color=self.theme.palette.link)
+        self.inlines(h, node.children, link_fmt)
 
     def cite(self, parent: Any, node: m.Cite, fmt: RunFormat) -> None:
         """Append "[n]" linked to the source's bookmark (plain when the source is not listed)."""
         target = self.anchors.get(f"src-{node.source_id}")
         holder = sub(parent, "w:hyperlink", {"w:anchor": target}) if target else parent
-        self.text(holder, f"[{node.number}]", fmt.but(style=st.CITATION))
+        cite_fmt = fmt.but(style=st.CITATION, color=self.theme.palette.link)
+        self.text(holder, f"[{node.number}]", cite_fmt)
 
     def text(self, parent: Any, text: str, fmt: RunFormat) -> None:
         """Append runs of literal text; Devanagari spans get the Devanagari font."""
@@ -324,7 +342,7 @@ class DocxVisitor:
     def _run(self, parent: Any, text: str, fmt: RunFormat, devanagari: bool) -> None:
         """Append one `w:r`; newlines and tabs become `w:br` and `w:tab`."""
         r = etree.SubElement(parent, W_R)
-        if fmt.style or fmt.bold or fmt.italic or devanagari:
+        if fmt.style or fmt.bold or fmt.italic or devanagari or fmt.color or fmt.size:
             rpr = etree.SubElement(r, W_RPR)
             if fmt.style:
                 etree.SubElement(rpr, W_RSTYLE).set(W_VAL, fmt.style)
@@ -339,6 +357,12 @@ class DocxVisitor:
             if fmt.italic:
                 etree.SubElement(rpr, W_I)
                 etree.SubElement(rpr, W_ICS)
+            if fmt.color:
+                etree.SubElement(rpr, W_COLOR).set(W_VAL, fmt.color)
+            if fmt.size:
+                half = str(round(fmt.size * 2))
+                etree.SubElement(rpr, W_SZ).set(W_VAL, half)
+                etree.SubElement(rpr, W_SZCS).set(W_VAL, half)
             if devanagari:
                 sub(rpr, "w:lang", {"w:bidi": "hi-IN"})
         if "\n" in text or "\t" in text:
