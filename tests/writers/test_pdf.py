@@ -397,3 +397,66 @@ def test_plain_cells_wrap_within_their_column() -> None:
     text = _page_texts(data)[0]
     assert _squash(text).count("a phrase") == 30
     assert sum("a phrase" in line for line in text.splitlines()) > 2  # wrapped onto lines
+
+
+def _png(width: int, height: int) -> bytes:
+    """Return the bytes of a one-colour RGB PNG, written by hand (no imaging library)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\x0b\x4f\x6c" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_theme_logo_is_drawn_from_the_themes_bytes() -> None:
+    from reportgen.theme import default_theme
+
+    theme = dataclasses.replace(default_theme(), logo=_png(30, 10))
+    data = write_pdf(_doc(_para("x"), organisation="Policy Unit"), theme)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        xobjects = pdf.pages[0].Resources.get("/XObject", {})
+        images = [x for x in xobjects.values() if x.get("/Subtype") == "/Image"]
+        assert len(images) == 1 and int(images[0].Width) == 30
+
+
+def test_unreadable_logo_is_a_clear_error() -> None:
+    from reportgen.theme import default_theme
+
+    theme = dataclasses.replace(default_theme(), logo=b"not a png")
+    with pytest.raises(LayoutError, match="logo"):
+        write_pdf(_doc(_para("x")), theme)
+
+
+def test_five_key_figures_wrap_into_rows(brief: Document) -> None:
+    kf = next(b for b in brief.blocks if isinstance(b, model.KeyFigures))
+    fifth = model.KeyFigure("₹7,000 crore", (Text("Exploration"),), (Text("Of NCMM"),))
+    data = write_pdf(_doc(dataclasses.replace(kf, items=(*kf.items, fifth))))
+    text = _squash(_page_texts(data)[0])
+    for value in ("~70%", "₹16,300 crore", "$675 million", "2nd", "₹7,000 crore"):
+        assert value in text
+
+
+def test_mailto_and_internal_links_are_live() -> None:
+    doc = _doc(
+        Heading(1, (Text("Budgets"),), id="budgets"),
+        Paragraph(
+            (
+                Link("#budgets", (Text("the budgets"),)),
+                Text(" "),
+                Link("mailto:unit@example.org", (Text("mail"),)),
+            )
+        ),
+    )
+    annots = _annotations(write_pdf(doc))
+    assert {a["uri"] for a in annots} >= {"mailto:unit@example.org"}
+    assert any(a["dest"] for a in annots)

@@ -6,13 +6,16 @@ from TableStyle, and `splitInRow` lets a long callout continue on the next page.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
+    Image,
     KeepTogether,
     Paragraph,
     Spacer,
@@ -20,23 +23,74 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from reportgen.errors import LayoutError
 from reportgen.model import KeyFigure, KeyFigures, Meta
 from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.styles import Styles
 
+_LOGO_HEIGHT = 30.0  # pt; the logo sits right of the organisation line
+_LOGO_MAX_WIDTH = 140.0
+
+
+def logo_image(png: bytes) -> Image:
+    """Return the theme's logo (PNG bytes the project supplies) scaled to the title block.
+
+    Raises LayoutError when the bytes are not a readable image.
+    """
+    try:
+        reader = ImageReader(io.BytesIO(png))
+        w, h = reader.getSize()
+    except Exception as exc:  # reportlab/PIL raise many kinds for bad image data
+        raise LayoutError(f"the theme's logo is not a readable PNG image ({exc})") from None
+    scale = min(_LOGO_HEIGHT / h, _LOGO_MAX_WIDTH / w)
+    return Image(io.BytesIO(png), width=w * scale, height=h * scale, hAlign="RIGHT")
+
+
+def _masthead(
+    meta: Meta, logo: bytes | None, renderer: InlineRenderer, styles: Styles, width: float
+) -> list[Flowable]:
+    """Return the organisation line, with the logo at the right when the theme has one."""
+    org: list[Flowable] = []
+    if meta.organisation:
+        markup = renderer.text(meta.organisation.upper())
+        org.append(Paragraph(markup.text, styles.get("organisation", markup.shaped)))
+    if logo is None:
+        return org
+    image = logo_image(logo)
+    for para in org:  # the row's bottom edge, not the style's space, aligns it with the logo
+        para.style = ParagraphStyle("organisation-masthead", parent=para.style, spaceAfter=0)
+    row = Table(
+        [[org or "", image]],
+        colWidths=[width - image.drawWidth, image.drawWidth],
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), styles.fonts.regular, styles.para["small"].fontSize),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+        hAlign="LEFT",
+    )
+    return [row, Spacer(1, 8)]
+
 
 def title_block(
-    meta: Meta, renderer: InlineRenderer, styles: Styles, width: float
+    meta: Meta,
+    renderer: InlineRenderer,
+    styles: Styles,
+    width: float,
+    logo: bytes | None = None,
 ) -> list[Flowable]:
-    """Return the title block: organisation, title, subtitle, a rule, date and audience."""
-    out: list[Flowable] = []
+    """Return the title block: organisation (and logo), title, subtitle, a rule, date line."""
+    out: list[Flowable] = _masthead(meta, logo, renderer, styles, width)
 
     def para(text: str, style: str) -> None:
         markup = renderer.text(text)
         out.append(Paragraph(markup.text, styles.get(style, markup.shaped)))
 
-    if meta.organisation:
-        para(meta.organisation.upper(), "organisation")
     para(meta.title, "title")
     if meta.subtitle:
         para(meta.subtitle, "subtitle")

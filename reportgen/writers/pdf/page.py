@@ -90,6 +90,7 @@ class BriefDocTemplate(BaseDocTemplate):
 
     def _first_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Draw the footer only: the title block opens the first page."""
+        canv.showOutline()  # viewers open with the bookmarks (the brief's contents) shown
         self._footer(canv)
 
     def _later_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:

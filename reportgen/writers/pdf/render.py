@@ -73,7 +73,7 @@ def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
     )
     renderer = InlineRenderer(styles.fonts, document_anchors(doc.blocks), styles.colours.link_hex)
     visitor = PdfVisitor(theme, styles, renderer, template.width)
-    story = title_block(meta, renderer, styles, template.width)
+    story = title_block(meta, renderer, styles, template.width, theme.logo)
     story += keep_headings_with_next(visitor.visit_blocks(doc.blocks))
     try:
         template.build(story, canvasmaker=PageCountCanvas)

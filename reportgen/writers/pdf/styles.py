@@ -94,6 +94,8 @@ def _paragraph_styles(theme: Theme, fonts: FontSet, c: Colours) -> dict[str, Par
         leading=s.body * lh,
         textColor=c.text,
         spaceAfter=sp.paragraph_after,
+        allowWidows=0,  # no paragraph's last line alone at the top of a page
+        allowOrphans=0,  # nor its first line alone at the foot of one
     )
     small = replace_style(body, "small", fontSize=s.small, leading=s.small * lh, spaceAfter=0)
     cell = replace_style(small, "cell", fontSize=s.table, leading=s.table * 1.25)
