@@ -15,8 +15,8 @@ from typing import Any
 _EXPORTS = {
     "OutputLocked": "reportgen.schedule.lock",
     "output_lock": "reportgen.schedule.lock",
-    "RunRecord": "reportgen.schedule.history",
-    "format_history": "reportgen.schedule.history",
+    "RunRecord": "reportgen.schedule.runlog",
+    "format_history": "reportgen.schedule.runlog",
     "history": "reportgen.schedule.runner",
     "run_job_now": "reportgen.schedule.runner",
     "run_scheduler": "reportgen.schedule.runner",

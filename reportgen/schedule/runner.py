@@ -16,7 +16,7 @@ from types import FrameType
 
 from reportgen.errors import UserError
 from reportgen.schedule.config import Job, Schedule, load_schedule
-from reportgen.schedule.history import (
+from reportgen.schedule.runlog import (
     FAILED,
     OK,
     PARTIAL,

@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from reportgen.schedule.history import (
+from reportgen.schedule.runlog import (
     INTERRUPTED,
     OK,
     PARTIAL,
@@ -42,7 +42,7 @@ def test_a_missing_log_has_no_runs(tmp_path: Path) -> None:
 def test_a_run_whose_process_died_shows_as_interrupted(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite"
     code = (
-        "import sys; from reportgen.schedule.history import RunLog;"
+        "import sys; from reportgen.schedule.runlog import RunLog;"
         " RunLog(sys.argv[1]).begin('minerals', 'schedule')"
     )
     subprocess.run([sys.executable, "-c", code, str(path)], check=True)
