@@ -16,6 +16,7 @@ from types import FrameType
 
 from reportgen.errors import UserError
 from reportgen.schedule.config import Job, Schedule, load_schedule
+from reportgen.schedule.lock import OutputLocked, output_lock
 from reportgen.schedule.runlog import (
     FAILED,
     OK,
@@ -25,7 +26,6 @@ from reportgen.schedule.runlog import (
     RunLog,
     RunRecord,
 )
-from reportgen.schedule.lock import OutputLocked, output_lock
 
 log = logging.getLogger("reportgen.schedule")
 
