@@ -7,6 +7,7 @@ only a cache, and everything else is read from the facts and template folders.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -89,6 +90,18 @@ DOCUMENT_HEADERS = {
 # ---------------------------------------------------------------- errors to HTTP
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON that survives text it cannot encode as UTF-8 (lone surrogates from a request)."""
+
+    def render(self, content: Any) -> bytes:
+        """Return UTF-8 JSON, or ASCII JSON with \\u escapes when the text has surrogates."""
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            text = json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+            return text.encode("ascii")
+
+
 def status_of(exc: Exception) -> int:
     """Return the HTTP status for a reportgen error raised while serving a request."""
     if isinstance(exc, UnknownTemplate):
@@ -140,7 +153,7 @@ def error_response(exc: Exception) -> JSONResponse:
         headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, RenderTimeout | RendererUnavailable):
         headers["Retry-After"] = "5"
-    return JSONResponse(body.model_dump(), status_code=status_of(exc), headers=headers)
+    return SafeJSONResponse(body.model_dump(), status_code=status_of(exc), headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -156,7 +169,7 @@ def install_error_handlers(app: FastAPI) -> None:
             body, content_type = too_large_response(request.app.state.settings.max_body, wants_html)
             return Response(body, 413, media_type=content_type.decode())
         body = ErrorBody(error=f"http_{exc.status_code}", message=str(exc.detail))
-        return JSONResponse(body.model_dump(), exc.status_code, headers=exc.headers)
+        return SafeJSONResponse(body.model_dump(), exc.status_code, headers=exc.headers)
 
     async def on_invalid_request(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -170,12 +183,12 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         body = ErrorBody(error="bad_request", message="invalid request", problems=problems)
-        return JSONResponse(body.model_dump(), 422)
+        return SafeJSONResponse(body.model_dump(), 422)
 
     async def on_bug(request: Request, exc: Exception) -> Response:
         log.error("unhandled error serving %s %s", request.method, request.url.path, exc_info=exc)
         body = ErrorBody(error="internal_error", message="internal error; it has been logged")
-        return JSONResponse(body.model_dump(), 500)
+        return SafeJSONResponse(body.model_dump(), 500)
 
     for cls in (UserError, RenderTimeout, QueueFull, RendererUnavailable):
         app.add_exception_handler(cls, on_user_error)
@@ -243,6 +256,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         lifespan=lifespan,
         # No redirects: a path such as `/v1/briefs/%2e%2e%2f` must be a plain 404.
         redirect_slashes=False,
+        default_response_class=SafeJSONResponse,
     )
     app.state.settings = settings
     app.state.briefs = briefs

@@ -108,7 +108,9 @@ async def render_page(
     headers = dict(SECURITY_HEADERS)
     if status == 429:
         headers["Retry-After"] = "5"
-    return HTMLResponse(html, status_code=status, headers=headers)
+    # A lone surrogate from an upload cannot be UTF-8: show it as U+FFFD, never fail on it.
+    body = html.encode("utf-8", errors="replace")
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 @router.get("/", response_class=HTMLResponse)

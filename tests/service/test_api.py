@@ -375,3 +375,65 @@ def test_validate_gives_the_same_problems_as_the_cli(client: TestClient, tmp_pat
     assert response.status_code == 422
     served = [(p["line"], p["path"], p["message"]) for p in response.json()["problems"]]
     assert served == [(p.line, p.path, p.message) for p in cli_problems]
+
+
+def test_lone_surrogates_in_facts_give_422_not_500(client: TestClient) -> None:
+    body = b'{"\\ud800\\udc00": null, "meta": {"title": "\\udfff"}}'
+    response = client.post("/v1/briefs", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"] == "facts_invalid"
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_has_labelled_form(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    html = response.text
+    for control in ('id="facts"', 'id="facts_text"', 'id="served"', 'id="template"'):
+        assert control in html
+    for label in ('for="facts"', 'for="facts_text"', 'for="served"', 'for="template"'):
+        assert label in html
+    assert 'enctype="multipart/form-data"' in html
+    assert f'value="{SLUG}"' in html
+
+
+def test_page_post_returns_the_download(client: TestClient, seed_bytes: bytes) -> None:
+    files = {"facts": ("brief.yaml", seed_bytes, "application/yaml")}
+    response = client.post("/", files=files, data={"format": "docx", "template": ""})
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == f'attachment; filename="{SLUG}.docx"'
+
+
+def test_page_shows_problems_beside_their_lines(client: TestClient) -> None:
+    response = client.post("/", data={"facts_text": BAD_FACTS.decode(), "format": "pdf"})
+    assert response.status_code == 422
+    html = response.text
+    assert 'role="alert"' in html
+    assert "Line 3" in html
+    assert '<span class="lineno">3</span><mark>  slug: Not A Slug</mark>' in html
+    # The pasted text is kept in the form for correcting.
+    assert "slug: Not A Slug\n" in html
+
+
+def test_page_escapes_uploaded_text(client: TestClient) -> None:
+    evil = '<script>alert(1)</script>: x\nmeta: "<img src=x onerror=alert(1)>"\n'
+    response = client.post("/", data={"facts_text": evil, "format": "pdf"})
+    assert response.status_code == 422
+    assert "<script>alert(1)" not in response.text
+    assert "<img src=x" not in response.text
+    assert "&lt;script&gt;" in response.text
+
+
+def test_page_with_lone_surrogates_is_not_a_500(client: TestClient) -> None:
+    text = 'meta:\n  title: "\\ud800"\n'
+    response = client.post("/", data={"facts_text": text, "format": "pdf"})
+    assert response.status_code == 422
+
+
+def test_page_without_facts_says_so(client: TestClient) -> None:
+    response = client.post("/", data={"format": "pdf"})
+    assert response.status_code == 400
+    assert "choose a facts file" in response.text
