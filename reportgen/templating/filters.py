@@ -88,23 +88,41 @@ def _numbers() -> Any:
     return numbers
 
 
-def money(value: Any, *args: Any, **kwargs: Any) -> str:
-    """Return an amount formatted by `reportgen.numbers.format_money`."""
+def _with_locale(context: Context, args: tuple[Any, ...], kwargs: dict[str, Any], at: int) -> None:
+    """Default the `locale` argument (positional index `at`) to the brief's language."""
+    if "locale" in kwargs or len(args) > at:
+        return
+    meta = getattr(context.get("facts"), "meta", None)
+    language = getattr(meta, "language", None)
+    if language:
+        kwargs["locale"] = str(language)
+
+
+@pass_context
+def money(context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
+    """Return an amount formatted by `reportgen.numbers.format_money` (currency, scale)."""
+    _with_locale(context, args, kwargs, 2)
     return str(_numbers().format_money(value, *args, **kwargs))
 
 
-def number(value: Any, *args: Any, **kwargs: Any) -> str:
+@pass_context
+def number(context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
     """Return a number formatted by `reportgen.numbers.format_number`."""
+    _with_locale(context, args, kwargs, 0)
     return str(_numbers().format_number(value, *args, **kwargs))
 
 
-def percent(value: Any, *args: Any, **kwargs: Any) -> str:
+@pass_context
+def percent(context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
     """Return a ratio formatted as a percentage by `reportgen.numbers.format_percent`."""
+    _with_locale(context, args, kwargs, 0)
     return str(_numbers().format_percent(value, *args, **kwargs))
 
 
-def date(value: Any, *args: Any, **kwargs: Any) -> str:
+@pass_context
+def date(context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
     """Return a date formatted by `reportgen.numbers.format_date`."""
+    _with_locale(context, args, kwargs, 0)
     return str(_numbers().format_date(value, *args, **kwargs))
 
 

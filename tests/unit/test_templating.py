@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -392,3 +393,50 @@ def test_render_markdown_shows_the_template_output(seed: Any) -> None:
     text = render_markdown(seed, "policy-brief")
     assert text.startswith("::: toc\n")
     assert "::: figure {alt=" in text and "```chart" in text
+
+
+def test_number_filters_use_the_brief_language(tmp_path: Path) -> None:
+    body = (
+        "{{ facts.n | money('INR') }} / {{ facts.n | money('USD', 'million', 'en_US') }} / "
+        "{{ facts.n | number }} / {{ facts.r | percent }} / {{ facts.d | date }}\n"
+    )
+    write_template(tmp_path, "t", body)
+    values = stand_in(n=Decimal("1630000"), r=Decimal("0.4294"), d=dt.date(2025, 2, 28))
+    values.meta.language = "en-IN"
+    (para,) = build_document(values, "t", [tmp_path]).blocks
+    assert model.plain_text(para.content) == (
+        "₹16,30,000 / $1,630,000 million / 16,30,000 / 42.9% / 28 February 2025"
+    )
+
+
+def test_subsections_are_level_two_with_their_summary(tmp_path: Path) -> None:
+    deeper = SimpleNamespace(
+        id="sub",
+        heading="Sub",
+        summary="Sub summary",
+        paragraphs=["p"],
+        points=[],
+        subsections=[],
+        sources=[],
+    )
+    section = SimpleNamespace(
+        id="top",
+        heading="Top",
+        summary="",
+        paragraphs=[],
+        points=[],
+        subsections=[deeper],
+        sources=["a"],
+    )
+    body = '{% extends "base/brief.md.j2" %}\n{% block budget %}{% endblock %}'
+    write_template(tmp_path, "t", body)
+    values = stand_in(
+        key_messages=["k"], highlights=[], sections=[section], timeline=[], sources=[]
+    )
+    doc = build_document(values, "t", [tmp_path])
+    headings = [(h.level, h.id) for h in nodes(doc, model.Heading)]
+    assert headings[-2:] == [(1, "top"), (2, "sub")]
+    assert doc.blocks[-2] == model.Callout(
+        "summary", (model.Paragraph((model.Text("Sub summary"),)),)
+    )
+    assert doc.blocks[-1] == model.Paragraph((model.Text("p"),))
