@@ -173,19 +173,13 @@ def render_formats(doc: Any, formats: Sequence[str], theme: Any) -> tuple[dict[s
     outputs: dict[str, bytes] = {}
     pages: dict[str, int] = {}
     for fmt in formats:
-        data = get_writer(fmt)(doc, theme)
-        outputs[fmt] = data
         if fmt == "pdf":
-            pages["pdf"] = pdf_page_count(data)
+            from reportgen.writers.pdf import render_pdf
+
+            outputs["pdf"], pages["pdf"] = render_pdf(doc, theme)
+        else:
+            outputs[fmt] = get_writer(fmt)(doc, theme)
     return outputs, pages
-
-
-def pdf_page_count(data: bytes) -> int:
-    """Return the number of pages of a PDF reportgen wrote (its /Count in the page tree)."""
-    import re
-
-    counts = [int(m) for m in re.findall(rb"/Count (\d+)", data)]
-    return max(counts) if counts else 0
 
 
 def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
