@@ -460,3 +460,16 @@ def test_mailto_and_internal_links_are_live() -> None:
     annots = _annotations(write_pdf(doc))
     assert {a["uri"] for a in annots} >= {"mailto:unit@example.org"}
     assert any(a["dest"] for a in annots)
+
+
+def test_short_paragraphs_move_whole_long_ones_split() -> None:
+    short = "Short paragraph start. " + "words to fill a line " * 15 + "Short paragraph end."
+    for filler in range(30, 44):
+        blocks = [_para(f"Filler line {i}.") for i in range(filler)] + [_para(short)]
+        texts = [_squash(t) for t in _page_texts(write_pdf(_doc(*blocks)))]
+        start = [i for i, t in enumerate(texts) if "Short paragraph start." in t]
+        end = [i for i, t in enumerate(texts) if "Short paragraph end." in t]
+        assert start == end, f"a short paragraph split with {filler} filler paragraphs"
+    long = "Long start. " + "words to fill a line " * 200 + "Long end."
+    texts = _page_texts(write_pdf(_doc(*[_para(f"Filler {i}.") for i in range(30)], _para(long))))
+    assert "Long start." in texts[0] and "Long end." in texts[1]

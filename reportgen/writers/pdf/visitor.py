@@ -43,6 +43,26 @@ def document_anchors(blocks: Iterable[Block]) -> frozenset[str]:
     return frozenset(a for a in found if _ANCHOR_ID.fullmatch(a))
 
 
+_UNSPLIT_LINES = 4  # a paragraph this short moves whole to the next page rather than split
+
+
+class BodyParagraph(Paragraph):
+    """A paragraph that splits across pages only when it is longer than four lines.
+
+    With widows and orphans already barred, a short paragraph would split two and two at
+    best; moving it whole reads better.
+    """
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Return the two parts of a long paragraph, or [] to move a short one whole."""
+        if not hasattr(self, "blPara"):
+            self.wrap(availWidth, availHeight)
+        if len(getattr(self.blPara, "lines", ())) <= _UNSPLIT_LINES:
+            return []
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        return parts
+
+
 class HeadingParagraph(Paragraph):
     """A heading paragraph carrying its outline entry (title, destination key, level)."""
 
@@ -79,7 +99,7 @@ class PdfVisitor:
     def _para(self, inlines: tuple[model.Inline, ...], style: str, prefix: str = "") -> Paragraph:
         """Return a paragraph of `inlines` in `style`, shaped when it holds Devanagari."""
         markup = self.renderer.markup(inlines)
-        return Paragraph(prefix + markup.text, self.styles.get(style, markup.shaped))
+        return BodyParagraph(prefix + markup.text, self.styles.get(style, markup.shaped))
 
     def _anchor(self, anchor: str | None) -> str:
         """Return the markup of a link destination named `anchor` ('' when none)."""
