@@ -31,6 +31,7 @@ W_R, W_T, W_RPR, W_P, W_PPR = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:p"), qn("
 W_RSTYLE, W_B, W_BCS, W_I, W_ICS = qn("w:rStyle"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs")
 W_RFONTS, W_PSTYLE, W_JC = qn("w:rFonts"), qn("w:pStyle"), qn("w:jc")
 W_COLOR, W_SZ, W_SZCS = qn("w:color"), qn("w:sz"), qn("w:szCs")
+W_HYPERLINK = qn("w:hyperlink")
 XML_SPACE = qn("xml:space")
 _JC = {"left": "left", "right": "right", "center": "center", "centre": "center"}
 
@@ -305,6 +306,9 @@ class DocxVisitor:
     def link(self, parent: Any, node: m.Link, fmt: RunFormat) -> None:
         """Append a live link for http(s)/mailto, an internal link for `#id`, else plain text."""
         url = clean_text(node.url.strip())
+        if parent.tag == W_HYPERLINK:  # Word cannot nest links: keep the outer one
+            self.inlines(parent, node.children, fmt)
+            return
         if is_external(url):
             h = sub(parent, "w:hyperlink", {"r:id": self.rels.link(url), "w:history": "1"})
         elif url.startswith("#") and self.anchors.get(url[1:]):
@@ -318,7 +322,10 @@ class DocxVisitor:
     def cite(self, parent: Any, node: m.Cite, fmt: RunFormat) -> None:
         """Append "[n]" linked to the source's bookmark (plain when the source is not listed)."""
         target = self.anchors.get(f"src-{node.source_id}")
-        holder = sub(parent, "w:hyperlink", {"w:anchor": target}) if target else parent
+        nested = parent.tag == W_HYPERLINK
+        holder = (
+            sub(parent, "w:hyperlink", {"w:anchor": target}) if target and not nested else parent
+        )
         cite_fmt = fmt.but(style=st.CITATION, color=self.theme.palette.link)
         self.text(holder, f"[{node.number}]", cite_fmt)
 
@@ -378,4 +385,5 @@ class DocxVisitor:
             return
         t = etree.SubElement(r, W_T)
         t.text = text
-        t.set(XML_SPACE, "preserve")
+        if text[0] == " " or text[-1] == " ":  # Word trims edge spaces unless told not to
+            t.set(XML_SPACE, "preserve")
