@@ -13,6 +13,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from reportgen.errors import UserError
 from reportgen.schedule.config import Job, Schedule, load_schedule
@@ -26,6 +27,9 @@ from reportgen.schedule.runlog import (
     RunLog,
     RunRecord,
 )
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.blocking import BlockingScheduler
 
 log = logging.getLogger("reportgen.schedule")
 
@@ -171,11 +175,31 @@ def run_scheduler(config_path: Path) -> int:
     On a signal the scheduler stops taking new runs and waits for the running ones to end,
     so it never leaves a partial output (outputs are written atomically in any case).
     """
+    schedule = load_schedule(config_path)
+    _configure_logging()
+    scheduler = build_scheduler(schedule)
+    stopper = _Stopper(scheduler)
+    previous = {
+        sig: signal.signal(sig, stopper.on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        for job in schedule.jobs:
+            log.info("%s: %s (%s), out %s", job.name, job.cron, job.timezone, job.out)
+        log.info("scheduler started with %d jobs (pid %d)", len(schedule.jobs), os.getpid())
+        scheduler.start()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stopper.join()
+    log.info("scheduler stopped")
+    return 0
+
+
+def build_scheduler(schedule: Schedule) -> BlockingScheduler:
+    """Return a BlockingScheduler (not started) with one cron job per job of `schedule`."""
     from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    schedule = load_schedule(config_path)
-    _configure_logging()
     scheduler = BlockingScheduler(timezone="UTC")
     for job in schedule.jobs:
         scheduler.add_job(
@@ -196,21 +220,7 @@ def run_scheduler(config_path: Path) -> int:
             log.warning("%s: run missed (past the grace time)", event.job_id)
 
     scheduler.add_listener(on_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
-    stopper = _Stopper(scheduler)
-    previous = {
-        sig: signal.signal(sig, stopper.on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
-    }
-    try:
-        for job in schedule.jobs:
-            log.info("%s: %s (%s), out %s", job.name, job.cron, job.timezone, job.out)
-        log.info("scheduler started with %d jobs (pid %d)", len(schedule.jobs), os.getpid())
-        scheduler.start()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        stopper.join()
-    log.info("scheduler stopped")
-    return 0
+    return scheduler
 
 
 class _Stopper:
@@ -255,3 +265,5 @@ def _configure_logging() -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        # Our own lines say when a run starts and ends; APScheduler's repeat them.
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)

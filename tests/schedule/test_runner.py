@@ -14,7 +14,7 @@ import reportgen.build
 from reportgen.schedule import history, run_job_now
 from reportgen.schedule.config import load_schedule
 from reportgen.schedule.runlog import FAILED, OK, PARTIAL, SKIPPED, UNCHANGED
-from reportgen.schedule.runner import run_job
+from reportgen.schedule.runner import build_scheduler, run_job
 from tests.helpers import write_variant
 from tests.mail.smtpserver import smtp_server
 from tests.publish.outputs import sha256sum_check
@@ -184,3 +184,15 @@ def test_the_mail_step_sends_only_briefs_with_a_new_version(
     assert name.startswith("brief-0000-") and name.endswith(".pdf")
     published = (project / "dist" / "brief-0000.pdf").read_bytes()
     assert hashlib.sha256(data).digest() == hashlib.sha256(published).digest()
+
+
+def test_scheduled_jobs_run_one_at_a_time_and_catch_up_once_after_sleep(project: Path) -> None:
+    text = SCHEDULE.replace("jobs:", "misfire_grace_time: 900\njobs:")
+    (project / "schedule.yaml").write_text(text, encoding="utf-8")
+    scheduler = build_scheduler(load_schedule(project / "schedule.yaml"))
+    job = scheduler.get_job("briefs")
+    assert job is not None
+    assert job.max_instances == 1  # never twice at once in this process
+    assert job.coalesce is True  # runs missed while asleep collapse into one...
+    assert job.misfire_grace_time == 900  # ...run on waking if within the grace time
+    assert str(job.trigger) == str(load_schedule(project / "schedule.yaml").job("briefs").trigger())

@@ -1,0 +1,156 @@
+"""The scheduler process: cron runs every second, SIGTERM ends it cleanly, SIGKILL harms nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportgen.publish import publish
+from reportgen.schedule import history, run_job_now
+from reportgen.schedule.runlog import INTERRUPTED, OK, RUNNING, SKIPPED, UNCHANGED, RunRecord
+from tests.helpers import write_variant
+from tests.publish.outputs import sha256sum_check
+
+pytestmark = pytest.mark.slow
+
+SCHEDULER = """
+import sys
+from pathlib import Path
+from reportgen.schedule import run_scheduler
+sys.exit(run_scheduler(Path(sys.argv[1])))
+"""
+
+EVERY_SECOND = """
+jobs:
+  - name: briefs
+    cron: "* * * * * *"   # six fields, seconds first: every second
+    facts: facts/*.yaml
+    formats: {formats}
+    workers: 1
+    out: output
+    then:
+      publish: {{dist: dist}}
+"""
+
+
+def make_project(folder: Path, briefs: int, formats: str = "[pdf]") -> Path:
+    """Write `briefs` facts files and an every-second schedule; return the schedule's path."""
+    for n in range(briefs):
+        write_variant(folder / "facts", n)
+    path = folder / "schedule.yaml"
+    path.write_text(EVERY_SECOND.format(formats=formats), encoding="utf-8")
+    return path
+
+
+def start(config: Path) -> subprocess.Popen[bytes]:
+    """Start a scheduler process on `config`, its log in scheduler.log beside it."""
+    log = (config.parent / "scheduler.log").open("ab")
+    return subprocess.Popen([sys.executable, "-c", SCHEDULER, str(config)], stderr=log)
+
+
+def wait_for(what: Callable[[], bool], bound: float = 120.0) -> None:
+    """Poll `what` until it is true; fail (not flakily: the bound is generous) past `bound`."""
+    deadline = time.monotonic() + bound
+    while not what():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting after {bound} s")
+        time.sleep(0.05)
+
+
+def finished(config: Path) -> list[RunRecord]:
+    return [r for r in history(config, limit=1000) if r.status != RUNNING]
+
+
+def test_jobs_run_on_time_never_overlap_and_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    config = make_project(tmp_path, 2)
+    proc = start(config)
+    try:
+        wait_for(lambda: len(finished(config)) >= 3)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0
+
+    runs = list(reversed(history(config, limit=1000)))  # oldest first
+    assert runs[0].status == OK and runs[0].built == 2
+    assert all(r.status == UNCHANGED for r in runs[1:]), [str(r) for r in runs]
+    assert all(r.trigger == "schedule" for r in runs)
+    for earlier, later in itertools.pairwise(runs):
+        assert earlier.end is not None and later.start >= earlier.end
+    sha256sum_check(tmp_path / "dist")
+    assert "scheduler stopped" in (tmp_path / "scheduler.log").read_text()
+
+
+def test_sigterm_waits_for_the_running_job_to_finish(tmp_path: Path) -> None:
+    config = make_project(tmp_path, 4, formats="[pdf, docx]")
+    proc = start(config)
+    try:
+        wait_for(lambda: any(r.status == RUNNING for r in history(config)))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0
+    runs = history(config, limit=1000)
+    assert runs and all(r.status in (OK, UNCHANGED) for r in runs), [str(r) for r in runs]
+    assert runs[-1].status == OK and runs[-1].built == 4  # the run under way was finished
+    for n in range(4):
+        for fmt in ("pdf", "docx"):
+            built = (tmp_path / "output" / f"brief-{n:04d}.{fmt}").read_bytes()
+            assert (tmp_path / "dist" / f"brief-{n:04d}.{fmt}").read_bytes() == built
+    sha256sum_check(tmp_path / "dist")
+
+
+def test_two_schedulers_on_one_folder_never_run_a_job_at_once(tmp_path: Path) -> None:
+    config = make_project(tmp_path, 3)
+    procs = [start(config), start(config)]
+    try:
+        wait_for(lambda: len(finished(config)) >= 6)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            assert proc.wait(timeout=120) == 0
+    runs = finished(config)
+    worked = sorted((r for r in runs if r.status != SKIPPED), key=lambda r: r.start)
+    assert sum(r.built for r in worked) == 3  # each brief built once, by one of them
+    assert sum(r.published for r in worked) == 3
+
+
+def test_a_killed_scheduler_leaves_the_dist_folder_whole(tmp_path: Path) -> None:
+    config = make_project(tmp_path, 3, formats="[pdf, docx]")
+    rng = random.Random(6)
+    for round_ in range(5):
+        for n in range(3):
+            write_variant(tmp_path / "facts", n, subtitle=f"Round {round_}")
+        proc = start(config)
+        try:
+            wait_for(lambda: any(r.status == RUNNING for r in history(config)))
+            time.sleep(rng.uniform(0.0, 2.0))
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=60)
+        if (tmp_path / "dist" / "SHA256SUMS").exists():
+            sha256sum_check(tmp_path / "dist")
+
+    statuses = [r.status for r in history(config, limit=1000)]
+    assert INTERRUPTED in statuses  # the log tells which runs were cut short
+    # The next run completes what the killed ones left.
+    record = run_job_now(config, "briefs")
+    assert record.status in (OK, UNCHANGED)
+    publish(tmp_path / "output", tmp_path / "dist")
+    sha256sum_check(tmp_path / "dist")
+    manifest = json.loads((tmp_path / "output" / "manifest.json").read_text())
+    for entry in manifest["outputs"]:
+        facts = Path(entry["facts"]).read_bytes()
+        assert entry["facts_hash"] == hashlib.sha256(facts).hexdigest()  # the last round's facts
+        built = (tmp_path / "output" / entry["path"]).read_bytes()
+        assert (tmp_path / "dist" / entry["path"]).read_bytes() == built
