@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from reportlab.graphics.shapes import Circle, Drawing, Group, Rect, String
 from reportlab.lib.colors import black, white
@@ -354,3 +357,73 @@ def test_every_chart_text_is_readable_on_what_lies_behind_it(
         ]
         background = behind[-1].fillColor if behind else white
         assert contrast(s.fillColor, background) >= 4.5, s.text
+
+
+WORDS = st.sampled_from(
+    [
+        "Mission",
+        "Critical",
+        "programme",
+        "of",
+        "the",
+        "₹",
+        "CMM",
+        "R&D",
+        "Infrastructure-and-Exploration-Programme",
+    ]
+)
+LABELS = st.lists(WORDS, min_size=1, max_size=8).map(" ".join)
+
+
+@st.composite
+def budget_charts(draw: st.DrawFn) -> BarChart:
+    """Return a random budget chart: programmes, some with "of which" parts."""
+    bars: list[Bar] = []
+    for i in range(draw(st.integers(1, 6))):
+        total = draw(st.floats(0, 5e4, allow_nan=False))
+        label = f"{draw(LABELS)} {i}"
+        bars.append(
+            Bar(label, total, f"${total:,.0f} million", draw(st.sampled_from(["", "₹9 crore"])))
+        )
+        for j in range(draw(st.integers(0, 2))):
+            part = draw(st.floats(0, total, allow_nan=False))
+            bars.append(
+                Bar(f"{draw(LABELS)} {i}.{j}", part, f"${part:,.1f}m", "₹1,000 crore", label)
+            )
+    return BarChart(bars=tuple(bars), unit="USD million")
+
+
+@st.composite
+def timelines(draw: st.DrawFn) -> TimelineChart:
+    """Return a random timeline of one to eight milestones within a few decades."""
+    years = draw(st.lists(st.floats(1990, 2030, allow_nan=False), min_size=1, max_size=8))
+    return TimelineChart(milestones=tuple(Milestone(f"{y:.1f}", y, draw(LABELS)) for y in years))
+
+
+def assert_laid_out(d: Drawing, width: float) -> None:
+    """Assert that no two texts of `d` overlap and that all lie inside it."""
+    boxes = [s.getBounds() for s in strings(d)]
+    for x0, y0, x1, y1 in boxes:
+        assert x0 >= -0.5 and x1 <= width + 0.5 and y0 >= -0.5 and y1 <= d.height + 0.5
+    for a, b in itertools.combinations(boxes, 2):
+        assert not overlaps(a, b), (a, b)
+
+
+@settings(
+    max_examples=int(os.environ.get("CHART_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(chart=budget_charts(), width=st.sampled_from([300.0, 480.0]))
+def test_any_budget_chart_lays_out_without_collisions(chart: BarChart, width: float) -> None:
+    assert_laid_out(drawing(chart, default_theme(), width), width)
+
+
+@settings(
+    max_examples=int(os.environ.get("CHART_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(chart=timelines(), width=st.sampled_from([320.0, 480.0]))
+def test_any_timeline_lays_out_without_collisions(chart: TimelineChart, width: float) -> None:
+    assert_laid_out(drawing(chart, default_theme(), width), width)

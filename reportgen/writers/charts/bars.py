@@ -130,7 +130,8 @@ def _scale(rows: list[_Row], style: ChartStyle, plot_w: float) -> tuple[float, f
     """Return (axis maximum, tick step, pt length of the axis) leaving room for every label."""
     vmax = max([r.total.value for r in rows] + [p.value for r in rows for p in r.parts] + [0.0])
     if vmax <= 0:
-        vmax = 1.0
+        vmax = 1.0  # all bars zero: an axis from 0 to 1 still reads
+    vmax = max(vmax, 1e-6)  # below this, round steps underflow and ticks would read 0.000000
     max_ticks = 6
     while True:
         step = nice_step(vmax, max_ticks)

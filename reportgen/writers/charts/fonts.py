@@ -101,10 +101,20 @@ def text_width(text: str, font: str, size: float) -> float:
 
 
 def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
-    """Return `text` broken at spaces into lines no wider than `max_width` where words allow."""
+    """Return `text` broken into lines no wider than `max_width`.
+
+    Lines break at spaces; a word wider than a line breaks after a hyphen or slash, or, failing
+    that, between characters, so no line ever runs past its box.
+    """
     lines: list[str] = []
     current = ""
     for word in text.split():
+        if text_width(word, font, size) > max_width:
+            if current:
+                lines.append(current)
+            *whole, current = _split_word(word, font, size, max_width)
+            lines.extend(whole)
+            continue
         candidate = f"{current} {word}" if current else word
         if current and text_width(candidate, font, size) > max_width:
             lines.append(current)
@@ -114,6 +124,21 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     if current:
         lines.append(current)
     return lines or [""]
+
+
+def _split_word(word: str, font: str, size: float, max_width: float) -> list[str]:
+    """Return the pieces of a word too wide for a line, each as wide as a line allows."""
+    pieces: list[str] = []
+    rest = word
+    while rest and text_width(rest, font, size) > max_width:
+        fit = 1
+        while fit < len(rest) and text_width(rest[: fit + 1], font, size) <= max_width:
+            fit += 1
+        soft = max(rest.rfind("-", 0, fit), rest.rfind("/", 0, fit))
+        cut = soft + 1 if soft > 0 else fit
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    return [*pieces, rest] if rest else pieces
 
 
 def label(
