@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,9 +13,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen import model
 from reportgen.errors import TemplateError
+from reportgen.reader import read_markdown
 from reportgen.templating import (
     build_document,
     find_template,
@@ -440,3 +444,22 @@ def test_subsections_are_level_two_with_their_summary(tmp_path: Path) -> None:
         "summary", (model.Paragraph((model.Text("Sub summary"),)),)
     )
     assert doc.blocks[-1] == model.Paragraph((model.Text("p"),))
+
+
+_ALPHABET = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"
+) | st.sampled_from(
+    [*"*_[]()<>!#|:`~\\&;-+.=\"' \t\n1", "&amp;", "&#60;", "javascript:", "```", ":::", "<b>"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=30).map("".join))
+def test_any_escaped_text_reads_back_as_itself(text: str) -> None:
+    escaped = escape_text(text)
+    expected = re.sub(r"[\r\n\t\v\f\u0085\u2028\u2029]+", " ", text).strip()
+    for shape in ["{}", "- {}", "1. {}", "# {}", "| h |\n|--|\n| {} |", "::: summary\n{}\n:::"]:
+        doc = read_markdown(shape.format(escaped), model.Meta(title="t"))
+        assert not nodes(doc, (model.Link, model.Cite, model.Emph, model.Strong))
+        got = texts(doc.blocks)[1:] if shape.startswith("|") else texts(doc.blocks)
+        assert "".join(got) == expected, (shape, escaped)
