@@ -30,7 +30,7 @@ def test_build_without_facts_folder_builds_the_bundled_example(tmp_path: Path) -
 def test_build_one_format_into_a_chosen_folder(tmp_path: Path) -> None:
     result = run_cli("build", str(SEED), "--format", "pdf", "--out", str(tmp_path / "o"))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")) == [
         "india-us-critical-minerals.pdf",
         "manifest.json",
     ]
