@@ -422,3 +422,72 @@ def test_replacing_the_theme_colour_changes_the_styles(brief: m.Document) -> Non
     theme = dataclasses.replace(default_theme(), palette=Palette(accent="123456"))
     styles = part(write_docx(brief, theme), "word/styles.xml")
     assert 'w:color w:val="123456"' in styles
+
+
+# ---------------------------------------------------------------- layout details
+
+
+def _figure(value: str) -> m.KeyFigure:
+    """Return a key figure with a value and a one-word label."""
+    return m.KeyFigure(value, (m.Text("label"),))
+
+
+def test_key_figures_sit_four_across_with_values_shrunk_to_one_line() -> None:
+    values = ("~70%", "₹16,300 crore", "$675 million", "2nd")
+    data = write_docx(doc_of(m.KeyFigures(tuple(_figure(x) for x in values))))
+    grid = docx.Document(io.BytesIO(data)).tables[0]
+    assert len(grid._tbl.tr_lst) == 1  # one row: four figures and three gutters
+    assert len(grid._tbl.tr_lst[0].tc_lst) == 7
+    sizes = grid._tbl.xpath(".//w:r/w:rPr/w:sz/@w:val")
+    assert sizes and all(13 * 2 <= int(s) < 20 * 2 for s in sizes)
+
+
+def test_five_key_figures_do_not_leave_one_alone() -> None:
+    data = write_docx(doc_of(m.KeyFigures(tuple(_figure(str(i)) for i in range(5)))))
+    rows = docx.Document(io.BytesIO(data)).tables[0]._tbl.tr_lst
+    filled = [len(r.xpath("./w:tc[w:tcPr/w:shd]")) for r in rows]
+    assert [n for n in filled if n] == [3, 2]
+
+
+def test_short_callouts_are_kept_on_one_page() -> None:
+    data = write_docx(doc_of(m.Callout("executive", (para("one"), para("two"), para("three")))))
+    word = docx.Document(io.BytesIO(data))
+    box = [p for p in word.paragraphs if p.style.name == "Executive Summary"]
+    assert [p.paragraph_format.keep_with_next for p in box] == [True, True, None]
+    assert all(p.paragraph_format.keep_together for p in box)
+
+
+def test_number_columns_are_wide_enough_for_their_longest_entry() -> None:
+    header = (m.Cell((m.Text("Programme"),)), m.Cell((m.Text("Per year"),), "right"))
+    rows = ((m.Cell((m.Text("A long programme name " * 3),)),
+             m.Cell((m.Text("₹2,328.6 crore"),), "right")),)  # fmt: skip
+    table = m.Table(header, rows, widths=(6, 0.5))
+    grid = docx.Document(io.BytesIO(write_docx(doc_of(table)))).tables[0]._tbl.tblGrid
+    widths = [int(c.get(qn("w:w"))) for c in grid.findall(qn("w:gridCol"))]
+    assert widths[1] >= len("₹2,328.6 crore") * 0.5 * 8.5 * 20  # about 0.5 em a character
+
+
+def test_links_are_never_nested() -> None:
+    link = m.Link("https://example.org/", (m.Text("see "), m.Cite(1, "x")))
+    source = m.BulletList((m.ListItem((m.Text("X"),), "src-x"),), ordered=True)
+    data = write_docx(doc_of(m.Paragraph((link,)), source))
+    body = docx.Document(io.BytesIO(data)).element.body
+    assert not body.xpath(".//w:hyperlink//w:hyperlink")
+    assert "see [1]" in body.xpath("string(.//w:hyperlink[@r:id])")
+
+
+def test_picture_paragraph_has_single_line_spacing() -> None:
+    pytest.importorskip("reportgen.writers.charts")
+    chart = m.BarChart((m.Bar("A", 1.0, "1"),), unit="x")
+    figure = m.Figure(chart, 1, (m.Text("Figure 1: A"),), "Bar chart of A")
+    body = docx.Document(io.BytesIO(write_docx(doc_of(figure)))).element.body
+    holder = body.xpath(".//w:p[.//w:drawing]")[0]
+    spacing = holder.pPr.find(qn("w:spacing"))
+    assert spacing.get(qn("w:line")) == "240" and spacing.get(qn("w:lineRule")) == "auto"
+
+
+def test_header_tab_stop_follows_the_page_size() -> None:
+    for size, page_mm in (("A4", 210.0), ("Letter", 215.9)):
+        word = docx.Document(io.BytesIO(write_docx(doc_of(para("x"), page_size=size))))
+        tabs = word.sections[0].header._element.xpath(".//w:tab[@w:val='right']/@w:pos")
+        assert tabs == [str(round((page_mm - 36) / 25.4 * 1440))]

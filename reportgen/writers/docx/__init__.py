@@ -31,6 +31,7 @@ def write_docx(doc: Document, theme: Theme | None = None) -> bytes:
     visitor = DocxVisitor(doc, theme)
     body_elements = visitor.run()
     language = package.language_tag(doc.meta.language)
+    width = round(visitor.text_width_pt * 20)
     meta = doc.meta
     members: list[tuple[str, bytes]] = [
         ("[Content_Types].xml", package.content_types()),
@@ -46,8 +47,8 @@ def write_docx(doc: Document, theme: Theme | None = None) -> bytes:
         ("word/fontTable.xml", package.font_table((theme.body_font.name, DEVANAGARI_FONT))),
         ("word/theme/theme1.xml", package.theme_part()),
         ("word/header1.xml", fields.header_xml(
-            clean_text(meta.short_title or meta.title), clean_text(meta.date))),
-        ("word/footer1.xml", fields.footer_xml(clean_text(meta.organisation))),
+            clean_text(meta.short_title or meta.title), clean_text(meta.date), width)),
+        ("word/footer1.xml", fields.footer_xml(clean_text(meta.organisation), width)),
     ]  # fmt: skip
     members += [(f"word/{name}", png) for _, name, png in visitor.rels.images]
     return package.write_zip(members)

@@ -29,24 +29,34 @@ def _simple(instr: str, shown: str) -> str:
     return f'<w:fldSimple w:instr=" {instr} ">{_run(shown)}</w:fldSimple>'
 
 
-def header_xml(left: str, right: str) -> bytes:
-    """Return header1.xml: the short title, a right tab, the date."""
+def _ppr(style: str, width: int) -> str:
+    """Return paragraph properties: `style` and a right tab stop at the text's right edge.
+
+    The tab is set here rather than in the style because the text width depends on the
+    document's page size (A4 or Letter).
+    """
+    return (
+        f'<w:pPr><w:pStyle w:val="{style}"/><w:tabs>'
+        f'<w:tab w:val="right" w:pos="{width}"/></w:tabs></w:pPr>'
+    )
+
+
+def header_xml(left: str, right: str, width: int) -> bytes:
+    """Return header1.xml: the short title, a right tab, the date (`width` in twips)."""
     body = f"{_run(left)}<w:r><w:tab/></w:r>{_run(right)}"
     return (
-        f'{_DECL}<w:hdr xmlns:w="{_W}"><w:p><w:pPr><w:pStyle w:val="{st.HEADER}"/></w:pPr>'
-        f"{body}</w:p></w:hdr>"
+        f'{_DECL}<w:hdr xmlns:w="{_W}"><w:p>{_ppr(st.HEADER, width)}{body}</w:p></w:hdr>'
     ).encode()
 
 
-def footer_xml(left: str) -> bytes:
+def footer_xml(left: str, width: int) -> bytes:
     """Return footer1.xml: the organisation, a right tab, "Page X of Y" from fields."""
     body = (
         f"{_run(left)}<w:r><w:tab/></w:r>{_run('Page ')}{_simple('PAGE', '1')}"
         f"{_run(' of ')}{_simple('NUMPAGES', '1')}"
     )
     return (
-        f'{_DECL}<w:ftr xmlns:w="{_W}"><w:p><w:pPr><w:pStyle w:val="{st.FOOTER}"/></w:pPr>'
-        f"{body}</w:p></w:ftr>"
+        f'{_DECL}<w:ftr xmlns:w="{_W}"><w:p>{_ppr(st.FOOTER, width)}{body}</w:p></w:ftr>'
     ).encode()
 
 

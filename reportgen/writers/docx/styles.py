@@ -349,12 +349,11 @@ def _special_paragraphs(styles: object, theme: Theme) -> None:
         numpr = put(ppr(style_id), "w:numPr", PPR_ORDER)
         etree.SubElement(numpr, qn("w:numId")).set(qn("w:val"), num_id)
     width = _text_width_twips(theme)
-    for style_id in (TOC[1], TOC[2], HEADER, FOOTER):
+    for style_id in (TOC[1], TOC[2]):
         tabs = put(ppr(style_id), "w:tabs", PPR_ORDER)
         tab = etree.SubElement(tabs, qn("w:tab"))
         tab.set(qn("w:val"), "right")
-        if style_id in TOC.values():
-            tab.set(qn("w:leader"), "dot")
+        tab.set(qn("w:leader"), "dot")
         tab.set(qn("w:pos"), str(width))
     put(ppr(TOC[2]), "w:ind", PPR_ORDER, {"w:left": "240"})
     hdr = put(ppr(HEADER), "w:pBdr", PPR_ORDER)

@@ -213,11 +213,13 @@ class DocxVisitor:
             self.visit(block)
         self.box_style = outer
         box = self.out[first:]
-        if len(box) <= 8:  # a short box stays on one page rather than split by a page end
-            for index, p in enumerate(box):
-                put(p[0], "w:keepLines", PPR_ORDER)
-                if index < len(box) - 1:
-                    put(p[0], "w:keepNext", PPR_ORDER)
+        # A short box stays on one page; a long one may flow on, but never leaves its first
+        # paragraph alone at the foot of a page. No paragraph of a box splits.
+        together = len(box) if len(box) <= 4 else 2
+        for index, p in enumerate(box):
+            put(p[0], "w:keepLines", PPR_ORDER)
+            if index < together - 1:
+                put(p[0], "w:keepNext", PPR_ORDER)
         if node.kind != "note":
             self.out.append(self.spacer(self.theme.spacing.block_after))
 
