@@ -456,11 +456,16 @@ class _Connection:
 def _reason(exc: BaseException) -> str:
     """Return a one-line reason for a failed message, with the server's reply when there is one."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {msg.decode(errors='replace')}" for code, msg in exc.recipients.values()]
+        codes = [f"{code} {_text(msg)}" for code, msg in exc.recipients.values()]
         return "recipient refused: " + "; ".join(codes)
     if isinstance(exc, smtplib.SMTPResponseException):
-        return f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
     return str(exc) or type(exc).__name__
+
+
+def _text(reply: bytes | str) -> str:
+    """Return a server reply as text (smtplib gives bytes or str)."""
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
 
 
 def _flag(value: str, name: str) -> bool:

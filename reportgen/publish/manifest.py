@@ -26,7 +26,7 @@ class Output:
     path: Path  # absolute
     format: str
     sha256: str
-    bytes: int
+    size: int  # "bytes" in the manifest
     pages: int | None
     slug: str
     title: str
@@ -87,7 +87,7 @@ def _output(out_dir: Path, item: dict[str, object]) -> Output:
         path=(out_dir / rel).resolve(),
         format=str(item["format"]),
         sha256=str(item["sha256"]).lower(),
-        bytes=int(item["bytes"]),  # type: ignore[call-overload]
+        size=int(item["bytes"]),  # type: ignore[call-overload]
         pages=int(pages) if isinstance(pages, int) else None,
         slug=str(item["slug"]),
         title=str(item.get("title") or item["slug"]),
