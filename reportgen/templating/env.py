@@ -5,8 +5,9 @@ Two environments share filters, globals and Markdown escaping:
 - the plain one, for the bundled templates and for `--templates DIR` folders on the local
   disk (the person running reportgen already runs code of their choice on that machine);
 - `sandboxed=True`, Jinja2's ImmutableSandboxedEnvironment, for templates that arrive from
-  elsewhere (service uploads): no `_`-attributes, no `str.format`, no `|attr`, no mutation
-  of lists and dicts; any attempt is a `TemplateSecurityError`.
+  elsewhere (service uploads): no `_`-attributes, no unsafe `str.format`, no `|attr`, no
+  mutation of lists and dicts, no huge `*`/`**` results, no files reached through links out
+  of the template folders; any attempt is a `TemplateSecurityError`.
 
 Both use `StrictUndefined` (a missing value is an error naming template file and line),
 and both look templates up in the user's folders first, then in the bundled folder; names
@@ -16,19 +17,21 @@ are `folder/file` inside those roots (`..` or absolute names are simply not foun
 from __future__ import annotations
 
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from reportgen.errors import ReportgenError, TemplateError, TemplateSecurityError
 from reportgen.paths import BUNDLED_TEMPLATES
 from reportgen.templating import figures, filters
 from reportgen.templating.markdown import finalize
 
-_UNSAFE_STR_ATTRIBUTES = frozenset({"format", "format_map"})
+MAX_SEQUENCE = 1_000_000  # longest string or list a sandboxed `*` may build
+MAX_POWER_BITS = 4096  # largest integer (in bits) a sandboxed `**` may compute
 
 
 def search_path(templates_dirs: Sequence[Path] = ()) -> list[Path]:
@@ -36,27 +39,63 @@ def search_path(templates_dirs: Sequence[Path] = ()) -> list[Path]:
     return [Path(d) for d in templates_dirs] + [BUNDLED_TEMPLATES]
 
 
-class BriefSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox for untrusted templates: Jinja2's, plus no string formatting methods."""
+class RootedLoader(jinja2.FileSystemLoader):
+    """A file loader that refuses files lying outside its roots (through symbolic links)."""
 
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """Return False for `str.format`/`format_map` as well as Jinja2's unsafe names."""
-        if isinstance(obj, str) and attr in _UNSAFE_STR_ATTRIBUTES:
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Return the template's source, unless its real path leaves every root."""
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        roots = [Path(root).resolve() for root in self.searchpath]
+        if not any(real.is_relative_to(root) for root in roots):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+class BriefSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox for untrusted templates: Jinja2's, with `*` and `**` kept small."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """Return `left operator right`; SecurityError when the result would be huge."""
+        if operator == "*" and _repeat_length(left, right) > MAX_SEQUENCE:
+            raise SecurityError(f"a repeated sequence longer than {MAX_SEQUENCE}")
+        if operator == "**" and _power_bits(left, right) > MAX_POWER_BITS:
+            raise SecurityError(f"a power larger than {MAX_POWER_BITS} bits")
+        return super().call_binop(context, operator, left, right)
+
+
+def _repeat_length(left: Any, right: Any) -> int:
+    """Return the length of `left * right` when it repeats a sequence, else 0."""
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+            return len(seq) * times
+    return 0
+
+
+def _power_bits(base: Any, exponent: Any) -> int:
+    """Return roughly how many bits `base ** exponent` needs (0 for non-integers)."""
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1:
+        return exponent * abs(base).bit_length()
+    return 0
 
 
 def _attr_forbidden(*_args: Any) -> NoReturn:
     """Raise: `|attr` reaches attributes by computed name, which a sandbox cannot vet."""
-    raise jinja2.sandbox.SecurityError("the attr filter is not available in sandboxed templates")
+    raise SecurityError("the attr filter is not available in sandboxed templates")
 
 
 def make_environment(
     templates_dirs: Sequence[Path] = (), *, sandboxed: bool = False
 ) -> jinja2.Environment:
     """Return a Jinja2 environment that renders brief templates into constrained Markdown."""
+    # sandboxed templates come from elsewhere: a link inside their folder must not leak files
+    loader_class = RootedLoader if sandboxed else jinja2.FileSystemLoader
     options: dict[str, Any] = {
-        "loader": jinja2.FileSystemLoader([str(p) for p in search_path(templates_dirs)]),
+        "loader": loader_class([str(p) for p in search_path(templates_dirs)]),
         "undefined": jinja2.StrictUndefined,
         "finalize": finalize,
         "autoescape": False,  # Markdown escaping happens in `finalize`, not HTML escaping
@@ -104,7 +143,7 @@ def translate_error(exc: BaseException, env: jinja2.Environment) -> BaseExceptio
         return TemplateError(f"{name}:{exc.lineno}: syntax error: {exc.message}")
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"{prefix}template not found: {exc.message or exc.name}")
-    if isinstance(exc, jinja2.sandbox.SecurityError):
+    if isinstance(exc, SecurityError):
         return TemplateSecurityError(f"{prefix}not allowed in a template: {exc}")
     if isinstance(exc, jinja2.UndefinedError):
         return TemplateError(f"{prefix}undefined value: {exc.message}")

@@ -117,3 +117,33 @@ def test_trusted_local_templates_are_not_sandboxed(tmp_path: Path) -> None:
     # `--templates DIR` on the local disk is trusted like any code the user runs
     root = user_template(tmp_path, "{{ ''.__class__.__name__ }}")
     assert render_markdown(facts(), "t", [root]).strip() == "str"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ 'x' * 10**9 }}",
+        "{{ [1] * 10**8 }}",
+        "{{ (10 ** 10) ** (10 ** 10) }}",
+        "{{ 2 ** 100000 }}",
+    ],
+)
+def test_huge_results_are_refused(tmp_path: Path, body: str) -> None:
+    root = user_template(tmp_path, body)
+    with pytest.raises(TemplateSecurityError, match=r"larger|longer"):
+        render_markdown(facts(), "t", [root], sandboxed=True)
+
+
+def test_small_arithmetic_still_works(tmp_path: Path) -> None:
+    root = user_template(tmp_path, "{{ '-' * 3 }} {{ 2 ** 10 }} {{ 1.5 * 2 }}")
+    assert render_markdown(facts(), "t", [root], sandboxed=True).strip() == "\\-\\-\\- 1024 3\\.0"
+
+
+def test_links_out_of_the_template_folder_are_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    root = user_template(tmp_path / "root", '{% include "t/leak.md" %}')
+    (root / "t" / "leak.md").symlink_to(secret)
+    with pytest.raises(TemplateError, match="template not found"):
+        render_markdown(facts(), "t", [root], sandboxed=True)
+    assert "SECRET" in render_markdown(facts(), "t", [root])  # trusted local folders may link
