@@ -11,6 +11,8 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab import rl_config
 
 from reportgen import model
@@ -473,3 +475,28 @@ def test_short_paragraphs_move_whole_long_ones_split() -> None:
     long = "Long start. " + "words to fill a line " * 200 + "Long end."
     texts = _page_texts(write_pdf(_doc(*[_para(f"Filler {i}.") for i in range(30)], _para(long))))
     assert "Long start." in texts[0] and "Long end." in texts[1]
+
+
+def test_empty_blocks_render_as_nothing_not_a_crash() -> None:
+    doc = _doc(
+        BulletList(()),
+        Table((), ()),
+        Table((Cell((Text("Only a header"),)),), ()),
+        model.KeyFigures(()),
+        model.Callout("summary", ()),
+        Paragraph(()),
+        Heading(3, (Text("Deep heading"),)),
+        _para("end"),
+    )
+    text = _squash(_page_texts(write_pdf(doc))[0])
+    assert "Only a header" in text and "Deep heading" in text and "end" in text
+
+
+_PIECES = [*"abcXYZ019 <>&;\"'=/[]()#!{}%$₹", "<b>", "&amp;", "<br/>", "<a href='x'>"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30).map("".join))
+def test_any_text_comes_out_as_the_same_text(text: str) -> None:
+    data = write_pdf(_doc(_para("START " + text + " END")))
+    assert _squash("START " + text + " END") in _squash(_page_texts(data)[0])

@@ -130,6 +130,8 @@ class PdfVisitor:
 
     def visit_bullet_list(self, node: model.BulletList) -> list[Flowable]:
         """Return a bulleted or numbered list; items with ids become link destinations."""
+        if not node.items:
+            return []
         c = self.styles.colours
         items = [
             RLListItem(self._para(item.content, "list_item", self._anchor(item.id)))
@@ -155,6 +157,8 @@ class PdfVisitor:
 
     def visit_table(self, node: model.Table) -> list[Flowable]:
         """Return the table and its caption (caption above, kept with the table's start)."""
+        if not node.header and not any(node.rows):
+            return []
         self.tables += 1
         table = build_table(node, self.renderer, self.styles, self.width, self.tables)
         out: list[Flowable] = []
@@ -179,6 +183,8 @@ class PdfVisitor:
 
     def visit_key_figures(self, node: model.KeyFigures) -> list[Flowable]:
         """Return the key figures as a row of boxes."""
+        if not node.items:
+            return []
         return [key_figures_box(node, self.renderer, self.styles, self.width)]
 
     def visit_figure(self, node: model.Figure) -> list[Flowable]:
