@@ -75,8 +75,12 @@ class PublishReport:
     def summary(self) -> str:
         """Return a few lines for people: what changed and what was kept."""
         if not self.changed:
-            return f"{self.dist}: nothing changed ({len(self.kept)} briefs already published)"
-        lines = [f"{self.dist}: {len(self.new_versions)} new versions, {len(self.kept)} kept"]
+            kept = len(self.kept)
+            return (
+                f"{self.dist}: nothing changed ({kept} brief{'' if kept == 1 else 's'} published)"
+            )
+        new = len(self.new_versions)
+        lines = [f"{self.dist}: {new} new version{'' if new == 1 else 's'}, {len(self.kept)} kept"]
         lines += [f"  new: {v.slug} ({', '.join(v.files)})" for v in self.new_versions]
         lines += [f"  kept: {slug}" for slug in self.kept]
         return "\n".join(lines)

@@ -147,15 +147,20 @@ def _status(done: int, current: int, errors: list[str]) -> str:
 def _message(built: int, current: int, failed: int, published: int, mailed: int) -> str:
     """Return the one-line account of a run."""
     if not (built or failed or published or mailed):
-        return f"nothing changed: {current} briefs up to date"
+        return f"nothing changed: {plural(current, 'brief')} up to date"
     parts = [f"built {built}", f"{current} up to date"]
     if failed:
         parts.append(f"{failed} failed")
     if published:
-        parts.append(f"published {published} new versions")
+        parts.append(f"published {plural(published, 'new version')}")
     if mailed:
-        parts.append(f"mailed {mailed} messages")
+        parts.append(f"mailed {plural(mailed, 'message')}")
     return ", ".join(parts)
+
+
+def plural(count: int, noun: str) -> str:
+    """Return `count noun` with an s when the count is not one: `1 brief`, `3 briefs`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _log_end(record: RunRecord) -> None:
