@@ -40,7 +40,7 @@ a { color: var(--accent); }
 ul.files { list-style: none; padding: 0; margin: .5rem 0; }
 ul.files li { margin: .35rem 0; }
 a.download { font-weight: 600; }
-code { font-size: .75rem; overflow-wrap: anywhere; color: var(--muted); }
+code { font-size: .75rem; line-height: 1.3; overflow-wrap: anywhere; color: var(--muted); }
 details { font-size: .9rem; }
 footer { font-size: .85rem; padding: 1rem 0; }
 </style>
@@ -146,9 +146,8 @@ def render_index(state: DistState, title: str, link: object) -> str:
         earlier=state.earlier,
     )
     updated = max((v.published for v in state.versions), default="")
-    updated_text = (
-        datetime.fromisoformat(updated).strftime("%d %B %Y, %H:%M UTC") if updated else ""
-    )
+    moment = datetime.fromisoformat(updated) if updated else None
+    updated_text = f"{moment.day} {moment:%B %Y, %H:%M} UTC" if moment else ""
     return env.from_string(_TEMPLATE).render(
         title=title,
         versions=state.latest_per_slug(),
