@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
-from reportlab.graphics.shapes import Circle, Drawing, Group, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import black, white
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -317,14 +317,15 @@ def test_chart_text_says_what_the_chart_shows() -> None:
     assert timeline.index("2020:") < timeline.index("2023:") < timeline.index("February 2025:")
 
 
-def test_white_background_rects_only_behind_year_labels(theme: Theme) -> None:
-    # The knock-outs that let leaders pass behind year numbers must not hide any other text.
-    d = drawing(MILESTONES, theme, WIDTH)
-    patches = [n.getBounds() for n in nodes(d) if isinstance(n, Rect)]
-    years = {s.text for s in strings(d) if s.text.isdigit()}
-    for s in strings(d):
-        if s.text not in years:
-            assert not any(overlaps(p, s.getBounds(), slack=1.0) for p in patches)
+@pytest.mark.parametrize("chart", [BUDGET, MILESTONES, CROWDED], ids=["budget", "seed", "crowded"])
+def test_nothing_is_drawn_over_a_text(theme: Theme, chart: BarChart | TimelineChart) -> None:
+    # White patches let leaders pass behind year numbers and labels; none may cover a text.
+    d = drawing(chart, theme, WIDTH)
+    shapes = list(nodes(d))
+    for i, s in enumerate(shapes):
+        if isinstance(s, String):
+            later = [n.getBounds() for n in shapes[i + 1 :] if isinstance(n, (Rect, Circle))]
+            assert not any(overlaps(p, s.getBounds(), slack=1.0) for p in later), s.text
 
 
 def contrast(a: object, b: object) -> float:
@@ -396,7 +397,7 @@ def budget_charts(draw: st.DrawFn) -> BarChart:
 @st.composite
 def timelines(draw: st.DrawFn) -> TimelineChart:
     """Return a random timeline of one to eight milestones within a few decades."""
-    years = draw(st.lists(st.floats(1990, 2030, allow_nan=False), min_size=1, max_size=8))
+    years = draw(st.lists(st.floats(1990, 2030, allow_nan=False), min_size=1, max_size=14))
     return TimelineChart(milestones=tuple(Milestone(f"{y:.1f}", y, draw(LABELS)) for y in years))
 
 
@@ -426,4 +427,28 @@ def test_any_budget_chart_lays_out_without_collisions(chart: BarChart, width: fl
 )
 @given(chart=timelines(), width=st.sampled_from([320.0, 480.0]))
 def test_any_timeline_lays_out_without_collisions(chart: TimelineChart, width: float) -> None:
-    assert_laid_out(drawing(chart, default_theme(), width), width)
+    d = drawing(chart, default_theme(), width)
+    assert_laid_out(d, width)
+    assert_no_line_crosses_text(d)
+
+
+def assert_no_line_crosses_text(d: Drawing) -> None:
+    """Assert that no line (leader, rule, axis) visibly runs through a text.
+
+    A line may pass behind a text on a white patch drawn after the line (year numbers, and
+    labels of an inner tier): the patch hides it.
+    """
+    shapes = list(nodes(d))
+    for i, line in enumerate(shapes):
+        if not isinstance(line, Line):
+            continue
+        texts_ = [n.getBounds() for n in shapes if isinstance(n, String)]
+        patches = [n.getBounds() for n in shapes[i + 1 :] if isinstance(n, Rect)]
+        for t in (k / 40 for k in range(41)):
+            x = line.x1 + (line.x2 - line.x1) * t
+            y = line.y1 + (line.y2 - line.y1) * t
+            hit = any(
+                x0 + 0.5 < x < x1 - 0.5 and y0 + 0.5 < y < y1 - 0.5 for x0, y0, x1, y1 in texts_
+            )
+            hidden = any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in patches)
+            assert not hit or hidden, (x, y)

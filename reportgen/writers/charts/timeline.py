@@ -67,10 +67,17 @@ def timeline_drawing(chart: TimelineChart, style: ChartStyle, width: float) -> D
     axis_y = height - 4.0 - above_h - STEM
     d = Drawing(width, height)
     _axis(d, style, lo, hi, x_of, axis_y)
-    for side in (True, False):
-        tiers = _tier_heights([lab for lab in labels if lab.above == side], style)
-        for lab in (lab for lab in labels if lab.above == side):
-            _draw_label(d, lab, style, axis_y, years_h, tiers)
+    tiers = {
+        side: _tier_heights([lab for lab in labels if lab.above == side], style)
+        for side in (True, False)
+    }
+    edges = {id(lab): _edge(lab, style, axis_y, years_h, tiers[lab.above]) for lab in labels}
+    # Leaders first: where a crowded side stacks labels in tiers, a leader to an outer tier
+    # passes behind the inner tier's labels, whose white patches cover it.
+    for lab in labels:
+        _leader(d, lab, style, axis_y, edges[id(lab)])
+    for lab in labels:
+        _draw_label(d, lab, style, edges[id(lab)])
     _year_labels(d, style, lo, hi, x_of, axis_y)
     for lab in labels:
         d.add(
@@ -199,9 +206,9 @@ def _year_labels(
         d.add(
             Rect(
                 x - w / 2,
-                y - style.small_size * 0.3,
+                y - style.small_size * 0.25,  # from below the descenders ...
                 w,
-                style.small_size * 1.1,
+                style.small_size * 1.25,  # ... to the top of the em, above the digits
                 fillColor=style.background,
                 strokeColor=None,
             )
@@ -219,27 +226,26 @@ def _year_labels(
         )
 
 
-def _draw_label(
-    d: Drawing,
-    lab: _Label,
-    style: ChartStyle,
-    axis_y: float,
-    years_h: float,
-    tiers: list[float],
-) -> None:
-    """Draw a label's leader, the rule along its axis-side edge, its date and its text."""
+def _edge(
+    lab: _Label, style: ChartStyle, axis_y: float, years_h: float, tiers: list[float]
+) -> float:
+    """Return the y of a label's axis-side edge, where its leader ends and its rule runs."""
     offset = STEM + sum(tiers[: lab.tier]) + TIER_GAP * lab.tier
+    return axis_y + offset if lab.above else axis_y - years_h - offset
+
+
+def _draw_label(d: Drawing, lab: _Label, style: ChartStyle, edge: float) -> None:
+    """Draw a label on its white patch: the rule along its axis-side edge, its date, its text."""
     h = lab.height(style)
-    if lab.above:
-        edge = axis_y + offset
-        top = edge + h
-    else:
-        edge = axis_y - years_h - offset
-        top = edge
-    _leader(d, lab, style, axis_y, edge)
+    bottom = edge if lab.above else edge - h
+    d.add(
+        Rect(lab.left - 1.0, bottom, lab.width + 2.0, h, fillColor=style.background,
+             strokeColor=None)
+    )  # fmt: skip
     d.add(
         Line(lab.left, edge, lab.left + lab.width, edge, strokeColor=style.strong, strokeWidth=1.0)
     )
+    top = edge + h if lab.above else edge
     y = top - 2.0 - style.label_size if lab.above else edge - 2.5 - style.label_size
     f = style.fonts
     date = lab.milestone.date
