@@ -500,3 +500,37 @@ _PIECES = [*"abcXYZ019 <>&;\"'=/[]()#!{}%$₹", "<b>", "&amp;", "<br/>", "<a hre
 def test_any_text_comes_out_as_the_same_text(text: str) -> None:
     data = write_pdf(_doc(_para("START " + text + " END")))
     assert _squash("START " + text + " END") in _squash(_page_texts(data)[0])
+
+
+def test_document_dates_are_the_briefs_date(brief_pdf: bytes) -> None:
+    info = pypdf.PdfReader(io.BytesIO(brief_pdf)).metadata
+    assert info is not None
+    assert (
+        info["/CreationDate"].startswith("D:20250228") and info["/ModDate"] == info["/CreationDate"]
+    )
+
+
+@pytest.mark.slow
+def test_identical_bytes_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    script = (
+        "import hashlib, sys; from pathlib import Path; from reportgen.model import from_json;"
+        "from reportgen.writers.pdf import write_pdf;"
+        f"d = from_json(Path({str(FIXTURE)!r}).read_text(encoding='utf-8'));"
+        "print(hashlib.sha256(write_pdf(d)).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

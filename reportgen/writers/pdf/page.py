@@ -7,6 +7,7 @@ deferred-showPage recipe would break bookmarks, which point at pages as they are
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -43,6 +44,22 @@ class PageCountCanvas(Canvas):
             self.drawRightString(self.footer_right, self.footer_y, f"Page {page} of {total}")
             self.endForm()
         super().save()
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def stamp_document_date(canv: Canvas, date_iso: str) -> None:
+    """Set the PDF's creation and modification dates to the brief's date (when it has one).
+
+    Returns None. Invariant mode would write 2000-01-01; the brief's own date is as
+    reproducible and tells the reader something true.
+    """
+    match = _ISO_DATE.fullmatch(date_iso.strip())
+    if match is None:
+        return
+    stamp = "D:{}{}{}000000+00'00'".format(*match.groups())
+    canv._doc.info._dateFormatter = lambda *_parts: stamp
 
 
 class BriefDocTemplate(BaseDocTemplate):
@@ -91,6 +108,7 @@ class BriefDocTemplate(BaseDocTemplate):
     def _first_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         """Draw the footer only: the title block opens the first page."""
         canv.showOutline()  # viewers open with the bookmarks (the brief's contents) shown
+        stamp_document_date(canv, self.meta.date_iso)
         self._footer(canv)
 
     def _later_page(self, canv: Canvas, doc: BaseDocTemplate) -> None:
