@@ -1,0 +1,30 @@
+"""The reader: constrained Markdown (what templates render) into the document model.
+
+The dialect is CommonMark with raw HTML off (it stays literal text), GFM tables with
+alignment, `{#id}` anchors at the end of headings and list items, and fenced containers
+(`::: name args {key=value ...}`) for the brief's own blocks: summary, executive, note,
+warning, callout, highlights, sources, table, figure, toc, pagebreak and style. Links
+survive only to http(s), mailto and `#anchors`; `[n](#src-id)` is a citation. Anything the
+dialect does not know is a TemplateError naming the Markdown line. docs/templates.md
+describes every construct. Like the writers, this package imports only model and errors.
+
+    syntax      markdown-it set-up, anchors, container attributes, token navigation
+    inlines     inline tokens into Text, Strong, Emph, Link, Cite, LineBreak
+    blocks      block tokens into headings, paragraphs, lists, tables
+    containers  `::: name` containers into callouts, key figures, figures ...
+"""
+
+from __future__ import annotations
+
+from reportgen import model
+from reportgen.reader.blocks import BlockReader
+from reportgen.reader.syntax import parser
+
+__all__ = ["read_markdown"]
+
+
+def read_markdown(text: str, meta: model.Meta) -> model.Document:
+    """Return the Document that the constrained Markdown `text` describes, with `meta`."""
+    tokens = parser().parse(text)
+    blocks, _ = BlockReader().blocks(tokens, 0, len(tokens))
+    return model.Document(meta=meta, blocks=tuple(blocks))
