@@ -13,6 +13,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen import model as m
 from reportgen.errors import UsageError
@@ -491,3 +493,13 @@ def test_header_tab_stop_follows_the_page_size() -> None:
         word = docx.Document(io.BytesIO(write_docx(doc_of(para("x"), page_size=size))))
         tabs = word.sections[0].header._element.xpath(".//w:tab[@w:val='right']/@w:pos")
         assert tabs == [str(round((page_mm - 36) / 25.4 * 1440))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(max_size=60))
+def test_any_text_writes_and_reads_back_without_forbidden_characters(text: str) -> None:
+    doc = doc_of(para(text), m.Heading(1, (m.Text(text),), text or None))
+    word = docx.Document(io.BytesIO(write_docx(doc)))
+    expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\r]", "", text)
+    got = word.paragraphs[-2].text  # python-docx reads w:tab as \t and w:br as \n
+    assert got == expected

@@ -387,5 +387,5 @@ class DocxVisitor:
             return
         t = etree.SubElement(r, W_T)
         t.text = text
-        if text[0] == " " or text[-1] == " ":  # Word trims edge spaces unless told not to
+        if text[0] == " " or text[-1] == " " or "  " in text:  # else Word may trim spaces
             t.set(XML_SPACE, "preserve")
