@@ -27,7 +27,9 @@ def render_markdown(
     """Return the constrained Markdown that `template` (default: the facts' own) renders."""
     info = find_template(template or str(facts.meta.template), templates_dirs)
     env = make_environment(templates_dirs, sandboxed=sandboxed)
-    context = {"facts": facts, "meta": facts.meta, "template": info}
+    # the template sees its own description as plain values: no Path objects in the sandbox
+    about = {"name": info.name, "description": info.description, "pages": info.pages}
+    context = {"facts": facts, "meta": facts.meta, "template": about}
     return render_template(env, info.entry_name, context)
 
 

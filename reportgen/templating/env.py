@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, NoReturn
 
 import jinja2
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from pydantic import BaseModel
 
 from reportgen.errors import ReportgenError, TemplateError, TemplateSecurityError
 from reportgen.paths import BUNDLED_TEMPLATES
 from reportgen.templating import figures, filters
 from reportgen.templating.markdown import finalize
 
+_PYDANTIC_API = frozenset(dir(BaseModel))
 MAX_SEQUENCE = 1_000_000  # longest string or list a sandboxed `*` may build
 MAX_POWER_BITS = 4096  # largest integer (in bits) a sandboxed `**` may compute
 
@@ -58,6 +60,19 @@ class BriefSandbox(ImmutableSandboxedEnvironment):
     """The sandbox for untrusted templates: Jinja2's, with `*` and `**` kept small."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Return False for pydantic's own model methods and anything about paths.
+
+        The facts are pydantic models, whose inherited API can read files
+        (`parse_file`) or build other models; templates need only the fields,
+        properties and methods the facts classes define themselves.
+        """
+        if isinstance(obj, PurePath) or isinstance(value, PurePath):
+            return False
+        if isinstance(obj, BaseModel) and attr in _PYDANTIC_API:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """Return `left operator right`; SecurityError when the result would be huge."""

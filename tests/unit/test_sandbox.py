@@ -11,11 +11,21 @@ from reportgen import model
 from reportgen.errors import TemplateError, TemplateSecurityError
 from reportgen.templating import build_document, render_markdown
 
+SEED = Path(__file__).resolve().parents[2] / "facts" / "india-us-critical-minerals.yaml"
+
 
 def facts() -> SimpleNamespace:
     """Return minimal stand-in facts for a user template."""
     meta = SimpleNamespace(title="T", template="t", date=None)
     return SimpleNamespace(meta=meta, items=["a", "b"], source_number=lambda sid: 1)
+
+
+@pytest.fixture(scope="module")
+def seed_facts() -> object:
+    """Return the seed facts (pydantic models, as real uploads would meet)."""
+    from reportgen.facts import load_facts
+
+    return load_facts(SEED)
 
 
 def user_template(root: Path, body: str, name: str = "t") -> Path:
@@ -147,3 +157,46 @@ def test_links_out_of_the_template_folder_are_not_followed(tmp_path: Path) -> No
     with pytest.raises(TemplateError, match="template not found"):
         render_markdown(facts(), "t", [root], sandboxed=True)
     assert "SECRET" in render_markdown(facts(), "t", [root])  # trusted local folders may link
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ facts.parse_file('/etc/hostname') }}",
+        "{{ facts.meta.parse_raw('{}') }}",
+        "{{ facts.model_copy() }}",
+        "{{ facts.model_validate_json('{}') }}",
+        "{{ facts.meta.model_dump() }}",
+    ],
+)
+def test_pydantic_model_api_is_out_of_reach(tmp_path: Path, seed_facts: object, body: str) -> None:
+    root = user_template(tmp_path, body)
+    with pytest.raises(TemplateSecurityError):
+        render_markdown(seed_facts, "t", [root], sandboxed=True)
+
+
+def test_pydantic_fields_and_own_methods_stay_usable(tmp_path: Path, seed_facts: object) -> None:
+    body = (
+        "{{ facts.meta.title }} {{ facts.source_number('state-msp') }} "
+        "{{ facts.budget_table().total.reporting }}"
+    )
+    root = user_template(tmp_path, body)
+    text = render_markdown(seed_facts, "t", [root], sandboxed=True)
+    assert text.strip() == "India\\-US Cooperation on Critical Minerals 2 \\$2\\.55 billion"
+
+
+@pytest.mark.parametrize(
+    "body", ["{{ template.path }}", "{{ template.path.read_text() }}", "{{ template.entry }}"]
+)
+def test_template_description_holds_no_paths(tmp_path: Path, body: str) -> None:
+    root = user_template(tmp_path, body)
+    with pytest.raises(TemplateError):
+        render_markdown(facts(), "t", [root], sandboxed=True)
+
+
+def test_paths_are_out_of_reach(tmp_path: Path) -> None:
+    root = user_template(tmp_path, "{{ facts.where.read_text() }}")
+    values = facts()
+    values.where = tmp_path / "t" / "brief.md.j2"
+    with pytest.raises(TemplateSecurityError):
+        render_markdown(values, "t", [root], sandboxed=True)
