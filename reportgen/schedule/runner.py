@@ -68,7 +68,9 @@ def run_job(schedule: Schedule, job: Job, trigger: str = "manual") -> RunRecord:
         record = record.finished(FAILED, errors=(str(exc),), message="the run failed")
     except Exception as exc:  # a bug in reportgen: record it, keep the scheduler alive
         log.exception("%s: internal error", job.name)
-        record = record.finished(FAILED, errors=(f"internal error: {exc!r}",), message="bug")
+        record = record.finished(
+            FAILED, errors=(f"internal error: {exc!r}",), message="a bug in reportgen; see the log"
+        )
     except BaseException:
         runlog.finish(record.finished(FAILED, message="interrupted"))
         raise
@@ -242,9 +244,10 @@ class _Stopper:
 
     def on_signal(self, signum: int, _frame: FrameType | None) -> None:
         """Begin a clean shutdown on the first signal; ignore repeats while it waits."""
-        if os.getpid() != self.pid:  # a forked build worker inherited the handler
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
+        if os.getpid() != self.pid:
+            # A forked build worker inherited this handler. Ctrl-C (or systemd's SIGTERM to
+            # the whole control group) reaches it too; it keeps working so the run it belongs
+            # to can finish, and exits when the scheduler shuts its pool down.
             return
         if self.thread is not None:
             log.info("already stopping; waiting for the running jobs")

@@ -37,26 +37,28 @@ jobs:
     cron: "* * * * * *"   # six fields, seconds first: every second
     facts: facts/*.yaml
     formats: {formats}
-    workers: 1
+    workers: {workers}
     out: output
     then:
       publish: {{dist: dist}}
 """
 
 
-def make_project(folder: Path, briefs: int, formats: str = "[pdf]") -> Path:
+def make_project(folder: Path, briefs: int, formats: str = "[pdf]", workers: int = 1) -> Path:
     """Write `briefs` facts files and an every-second schedule; return the schedule's path."""
     for n in range(briefs):
         write_variant(folder / "facts", n)
     path = folder / "schedule.yaml"
-    path.write_text(EVERY_SECOND.format(formats=formats), encoding="utf-8")
+    path.write_text(EVERY_SECOND.format(formats=formats, workers=workers), encoding="utf-8")
     return path
 
 
-def start(config: Path) -> subprocess.Popen[bytes]:
+def start(config: Path, new_group: bool = False) -> subprocess.Popen[bytes]:
     """Start a scheduler process on `config`, its log in scheduler.log beside it."""
     log = (config.parent / "scheduler.log").open("ab")
-    return subprocess.Popen([sys.executable, "-c", SCHEDULER, str(config)], stderr=log)
+    return subprocess.Popen(
+        [sys.executable, "-c", SCHEDULER, str(config)], stderr=log, start_new_session=new_group
+    )
 
 
 def wait_for(what: Callable[[], bool], bound: float = 120.0) -> None:
@@ -106,6 +108,22 @@ def test_sigterm_waits_for_the_running_job_to_finish(tmp_path: Path) -> None:
         for fmt in ("pdf", "docx"):
             built = (tmp_path / "output" / f"brief-{n:04d}.{fmt}").read_bytes()
             assert (tmp_path / "dist" / f"brief-{n:04d}.{fmt}").read_bytes() == built
+    sha256sum_check(tmp_path / "dist")
+
+
+def test_sigterm_to_the_whole_group_spares_the_build_workers(tmp_path: Path) -> None:
+    # systemd's default stop (and Ctrl-C in a terminal) signals every process of the group,
+    # the build's worker processes too: the run under way must still finish.
+    config = make_project(tmp_path, 6, formats="[pdf, docx]", workers=2)
+    proc = start(config, new_group=True)
+    try:
+        # The first brief written means the worker processes are up and busy.
+        wait_for(lambda: any((tmp_path / "output").glob("brief-*.pdf")))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0
+    first = history(config, limit=1000)[-1]
+    assert (first.status, first.built, first.failed) == (OK, 6, 0), str(first)
     sha256sum_check(tmp_path / "dist")
 
 
