@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -503,3 +507,19 @@ def test_any_text_writes_and_reads_back_without_forbidden_characters(text: str) 
     expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff\r]", "", text)
     got = word.paragraphs[-2].text  # python-docx reads w:tab as \t and w:br as \n
     assert got == expected
+
+
+def test_bytes_do_not_depend_on_the_process(data: bytes) -> None:
+    script = (
+        "import hashlib, sys\n"
+        "from reportgen.model import from_json\n"
+        "from reportgen.writers.docx import write_docx\n"
+        f"doc = from_json(open({str(FIXTURE)!r}, encoding='utf-8').read())\n"
+        "sys.stdout.write(hashlib.sha256(write_docx(doc)).hexdigest())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
+        cwd=tempfile.gettempdir(), timeout=120,
+    ).stdout  # fmt: skip
+    assert out == hashlib.sha256(data).hexdigest()

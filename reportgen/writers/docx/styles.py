@@ -392,6 +392,7 @@ def _table_styles(styles: object, theme: Theme) -> None:
 
     pal = theme.palette
     normal = styles.add_style("Normal Table", WD_STYLE_TYPE.TABLE)  # type: ignore
+    normal.style_id = "TableNormal"  # Word's own id, which the other table styles build on
     normal.element.set(qn("w:default"), "1")
     _builtin(normal.element, True)
     tblpr = etree.SubElement(normal.element, qn("w:tblPr"))
