@@ -301,8 +301,9 @@ def test_page_size_from_meta_overrides_theme() -> None:
 # ---------------------------------------------------------------- properties and bytes
 
 
-def test_core_properties(word: docx.document.Document) -> None:
-    props = word.core_properties
+def test_core_properties(brief: m.Document, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    props = docx.Document(io.BytesIO(write_docx(brief))).core_properties
     assert props.title == "India-US Cooperation on Critical Minerals"
     assert props.subject == "Critical minerals"
     assert props.author == "Policy Analysis Unit"
