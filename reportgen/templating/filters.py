@@ -17,7 +17,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from reportgen.errors import TemplateError
-from reportgen.templating.markdown import MarkdownSafe, escape_markdown, escape_text
+from reportgen.templating.markdown import MarkdownSafe, escape_markdown, escape_text, mark_safe
 
 _ANCHOR_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -137,5 +137,6 @@ FILTERS: dict[str, Any] = {
     "number": number,
     "percent": percent,
     "quoted": quoted,
+    "safe": mark_safe,
     "cite": cite,
 }

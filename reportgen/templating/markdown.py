@@ -13,8 +13,6 @@ import re
 import string
 from typing import Any
 
-import markupsafe
-
 _PUNCTUATION = frozenset(string.punctuation)
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u0085\u2028\u2029]+")
 
@@ -39,8 +37,17 @@ def escape_markdown(value: Any) -> MarkdownSafe:
 
 
 def is_safe(value: Any) -> bool:
-    """Return True for strings marked as intended markup (ours, or Jinja's `|safe`)."""
-    return isinstance(value, (MarkdownSafe, markupsafe.Markup))
+    """Return True for strings marked as intended Markdown (by our filters or `|safe`).
+
+    Jinja2's own `markupsafe.Markup` (from `|tojson`, `|xmlattr` ...) is safe *HTML*, not
+    safe Markdown, so it is escaped like any other text.
+    """
+    return isinstance(value, MarkdownSafe)
+
+
+def mark_safe(value: Any) -> MarkdownSafe:
+    """Return `value` marked as intended Markdown (the `|safe` filter)."""
+    return MarkdownSafe(value)
 
 
 def finalize(value: Any) -> str:

@@ -463,3 +463,15 @@ def test_any_escaped_text_reads_back_as_itself(text: str) -> None:
         assert not nodes(doc, (model.Link, model.Cite, model.Emph, model.Strong))
         got = texts(doc.blocks)[1:] if shape.startswith("|") else texts(doc.blocks)
         assert "".join(got) == expected, (shape, escaped)
+
+
+def test_html_safe_markup_is_still_escaped(tmp_path: Path) -> None:
+    write_template(tmp_path, "t", "{{ facts.v | tojson }}\n")
+    (para,) = build_document(stand_in(v="*x* [a](https://e.org)"), "t", [tmp_path]).blocks
+    assert para.content == (model.Text('"*x* [a](https://e.org)"'),)
+
+
+def test_safe_filter_marks_template_markup(tmp_path: Path) -> None:
+    write_template(tmp_path, "t", "{{ '**b**' | safe }} {{ '**b**' }}\n")
+    (para,) = build_document(stand_in(), "t", [tmp_path]).blocks
+    assert para.content == (model.Strong((model.Text("b"),)), model.Text(" **b**"))
