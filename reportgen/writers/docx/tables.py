@@ -14,6 +14,7 @@ from lxml import etree
 from reportgen import model as m
 from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.ooxml import W_VAL, qn, sub, twips
+from reportgen.writers.docx.runs import PLAIN
 
 if TYPE_CHECKING:
     from reportgen.writers.docx.visitor import DocxVisitor
@@ -104,7 +105,7 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
     out: list[Any] = []
     if node.caption:
         cap = v.paragraph(st.TABLE_CAPTION, keep_next=True)
-        v.inlines(cap, node.caption, v_plain())
+        v.inlines(cap, node.caption, PLAIN)
         out.append(cap)
     if not node.header:
         return out
@@ -121,12 +122,12 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
         tc, _ = _cell(header, widths[col], pal.table_header_bg)
         p = v.paragraph(st.TABLE_HEADER, jc=cell.align)
         tc.append(p)
-        v.inlines(p, cell.content, v_plain())
+        v.inlines(p, cell.content, PLAIN)
     first_total = len(node.rows) - max(0, node.total_rows)
     # Cells are deep copies of a few prototypes (one per column, fill, alignment and rule):
     # copying a small subtree is several times faster than building it element by element.
     protos: dict[tuple[int, str | None, str, bool], Any] = {}
-    plain, bold = v_plain(), v_plain().but(bold=True)
+    plain, bold = PLAIN, PLAIN.but(bold=True)
     for index, cells in enumerate(node.rows):
         is_total = index >= first_total
         row = etree.SubElement(tbl, W_TR)
@@ -161,13 +162,6 @@ def _body_cell(v: DocxVisitor, width: int, fill: str | None, align: str, ruled: 
         tcpr.insert(1, borders)
     tc.append(v.paragraph(st.TABLE_TEXT, jc=align))
     return tc
-
-
-def v_plain() -> Any:
-    """Return the plain run format (imported late: visitor imports this module)."""
-    from reportgen.writers.docx.visitor import PLAIN
-
-    return PLAIN
 
 
 def _grid_layout(v: DocxVisitor, items: tuple[m.KeyFigure, ...], gap: int) -> tuple[int, float]:
@@ -237,13 +231,13 @@ def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
                 continue
             value = v.paragraph(st.KF_VALUE)
             size = None if value_size == v.theme.sizes.key_figure else round(value_size, 1)
-            v.text(value, item.value, v_plain().but(size=size))
+            v.text(value, item.value, PLAIN.but(size=size))
             label = v.paragraph(st.KF_LABEL)
-            v.inlines(label, item.label, v_plain())
+            v.inlines(label, item.label, PLAIN)
             tc.extend([value, label])
             if item.context:
                 context = v.paragraph(st.KF_CONTEXT)
-                v.inlines(context, item.context, v_plain())
+                v.inlines(context, item.context, PLAIN)
                 tc.append(context)
     return [tbl]
 
@@ -292,7 +286,7 @@ def box_table(v: DocxVisitor, node: m.Callout, style: str) -> list[Any]:
     try:
         if node.title:
             p = v.paragraph(st.NORMAL, keep_next=True)
-            v.inlines(p, node.title, v_plain().but(bold=True))
+            v.inlines(p, node.title, PLAIN.but(bold=True))
             inner.append(p)
         for block in node.blocks:
             v.visit(block)

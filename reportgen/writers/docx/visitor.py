@@ -19,6 +19,7 @@ from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.links import Anchors, Relationships, is_external
 from reportgen.writers.docx.numbering import Numbering
 from reportgen.writers.docx.ooxml import PPR_ORDER, W_VAL, clean_text, el, put, qn, sub, twips
+from reportgen.writers.docx.runs import PLAIN, RunFormat
 
 DEVANAGARI_FONT = "Noto Sans Devanagari"
 # A run of Devanagari (with the spaces and joiners between its words) gets the Devanagari
@@ -34,32 +35,6 @@ W_COLOR, W_SZ, W_SZCS = qn("w:color"), qn("w:sz"), qn("w:szCs")
 W_HYPERLINK = qn("w:hyperlink")
 XML_SPACE = qn("xml:space")
 _JC = {"left": "left", "right": "right", "center": "center", "centre": "center"}
-
-
-class RunFormat:
-    """The character formatting inherited by nested inlines (bold, italic, style, colour, size)."""
-
-    __slots__ = ("bold", "color", "italic", "size", "style")
-
-    def __init__(
-        self,
-        bold: bool = False,
-        italic: bool = False,
-        style: str | None = None,
-        color: str | None = None,
-        size: float | None = None,
-    ):
-        self.bold, self.italic, self.style, self.color, self.size = bold, italic, style, color, size
-
-    def but(self, **changes: Any) -> RunFormat:
-        """Return a copy with `changes` applied."""
-        new = RunFormat(self.bold, self.italic, self.style, self.color, self.size)
-        for key, value in changes.items():
-            setattr(new, key, value)
-        return new
-
-
-PLAIN = RunFormat()
 
 
 class DocxVisitor:
