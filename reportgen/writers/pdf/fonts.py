@@ -21,6 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph as rl_paragraph
 
 from reportgen.theme import Theme
+from reportgen.writers.pdf.tounicode import install_tounicode_map, record_shaped_word
 
 _DEVANAGARI_CHARS = "\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff"
 _HAS_DEVANAGARI = re.compile(f"[{_DEVANAGARI_CHARS}]")
@@ -125,14 +126,18 @@ def _shape_only_shapable_fonts(shape: Callable[..., Any]) -> Callable[..., Any]:
             if frag.fontName in _UNSHAPED_FONTS:
                 return word
             break
-        return shape(word, *args, **kwargs)
+        shaped = shape(word, *args, **kwargs)
+        if shaped is not word:
+            record_shaped_word(word, shaped)
+        return shaped
 
     shape_frag_word.__wrapped__ = shape  # type: ignore[attr-defined]
     return shape_frag_word
 
 
 def install_shaping_filter() -> None:
-    """Make reportlab shape only words set in a shapable font (Devanagari), once."""
+    """Make reportlab shape only Devanagari words, and map their glyphs back to text (once)."""
     current = rl_paragraph.shapeFragWord
     if not hasattr(current, "__wrapped__"):
         rl_paragraph.shapeFragWord = _shape_only_shapable_fonts(current)
+    install_tounicode_map()

@@ -18,6 +18,7 @@ from reportgen.writers.pdf.keep import keep_headings_with_next
 from reportgen.writers.pdf.page import BriefDocTemplate, PageCountCanvas
 from reportgen.writers.pdf.styles import theme_styles
 from reportgen.writers.pdf.tables import BriefTable
+from reportgen.writers.pdf.tounicode import document_text_map
 from reportgen.writers.pdf.visitor import PdfVisitor, document_anchors
 
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
@@ -76,7 +77,8 @@ def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
     story = title_block(meta, renderer, styles, template.width, theme.logo)
     story += keep_headings_with_next(visitor.visit_blocks(doc.blocks))
     try:
-        template.build(story, canvasmaker=PageCountCanvas)
+        with document_text_map():
+            template.build(story, canvasmaker=PageCountCanvas)
     except RLLayoutError as exc:
         raise LayoutError(_layout_message(template, exc)) from None
     data = buffer.getvalue()

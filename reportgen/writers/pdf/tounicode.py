@@ -1,0 +1,130 @@
+"""Extractable, reproducible text for shaped Devanagari.
+
+HarfBuzz turns Devanagari into glyphs, and conjuncts or vowel-sign variants have no Unicode
+value of their own; reportlab numbers each such glyph with a private-use code in order of
+first sight in the process, and writes that code into the PDF's ToUnicode map. So text
+extraction gave private-use characters, and the bytes of a PDF depended on what the process
+had rendered before (a -j N build differed from -j 1). Here each such glyph maps instead to
+the source text it was shaped from, recorded per document, so the map is a function of the
+document alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+
+_PRIVATE = range(0xE000, 0xF900)
+_REPLACEMENT = "\ufffd"
+_ZERO_WIDTH = "\u200b"  # for a second private glyph of one cluster: its text went to the first
+
+# (font face name, private code) -> source text, for the document being rendered
+_document_map: ContextVar[dict[tuple[str, int], str] | None] = ContextVar(
+    "reportgen_pdf_tounicode", default=None
+)
+_shaped_faces: set[str] = set()
+
+
+@contextlib.contextmanager
+def document_text_map() -> Iterator[None]:
+    """Collect the text of shaped glyphs for one document while the block runs."""
+    token = _document_map.set({})
+    try:
+        yield
+    finally:
+        _document_map.reset(token)
+
+
+def _face_name(font_name: str) -> str:
+    """Return the PostScript face name of a registered font (as the PDF's BaseFont has it)."""
+    face = pdfmetrics.getFont(font_name).face
+    name = face.name
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
+    """Record, for each private-use glyph of `shaped`, the text of `word` it stands for."""
+    mapping = _document_map.get()
+    if mapping is None:
+        return
+    text = "".join(str(s) for f, s in word[1:] if not hasattr(f, "cbDefn"))
+    glyphs: list[tuple[str, int, str]] = []  # (glyph char, cluster, face)
+    for item in shaped[1:]:
+        if len(item) != 2 or not isinstance(item[1], ttfonts.ShapedStr):
+            continue
+        frag, chars = item
+        data = getattr(chars, "__shapeData__", None) or []
+        face = _face_name(frag.fontName)
+        glyphs += [(ch, d.cluster, face) for ch, d in zip(chars, data, strict=False)]
+    starts = sorted({cluster for _, cluster, _ in glyphs})
+    ends = {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
+    for start in starts:
+        members = [(ch, face) for ch, cluster, face in glyphs if cluster == start]
+        remainder = list(text[start : ends[start]])
+        for ch, _face in members:  # text drawn by glyphs with a real code is not repeated
+            if ord(ch) not in _PRIVATE and ch in remainder:
+                remainder.remove(ch)
+        first = True
+        for ch, face in members:
+            if ord(ch) in _PRIVATE:
+                _shaped_faces.add(face)
+                value = "".join(remainder) if first and remainder else _ZERO_WIDTH
+                mapping.setdefault((face, ord(ch)), value)
+                first = False
+
+
+def _unicode_hex(text: str) -> str:
+    """Return `text` as the UTF-16BE hex a ToUnicode map holds."""
+    return text.encode("utf-16-be").hex().upper()
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """Return the ToUnicode CMap of a font subset, private codes of shaped fonts as text.
+
+    Fonts that were never shaped get reportlab's own map, unchanged.
+    """
+    face = fontname.split("+", 1)[-1]
+    if face not in _shaped_faces:
+        return _original_cmap(fontname, subset)
+    mapping = _document_map.get() or {}
+    lines = []
+    for index, code in enumerate(subset):
+        text = mapping.get((face, code), _REPLACEMENT) if code in _PRIVATE else chr(code)
+        lines.append(f"<{index:02X}> <{_unicode_hex(text)}>")
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *lines,
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
+
+
+_original_cmap = ttfonts.makeToUnicodeCMap
+
+
+def install_tounicode_map() -> None:
+    """Make reportlab write ToUnicode maps through `_to_unicode_cmap` (once)."""
+    if ttfonts.makeToUnicodeCMap is not _to_unicode_cmap:
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
