@@ -524,3 +524,10 @@ def test_bytes_do_not_depend_on_the_process(data: bytes) -> None:
         cwd=tempfile.gettempdir(), timeout=120,
     ).stdout  # fmt: skip
     assert out == hashlib.sha256(data).hexdigest()
+
+
+def test_page_breaks_and_line_breaks() -> None:
+    text = m.Paragraph((m.Text("one"), m.LineBreak(), m.Text("two")))
+    body = docx.Document(io.BytesIO(write_docx(doc_of(text, m.PageBreak(), para("x"))))).element
+    assert body.xpath(".//w:p[w:r/w:t='one']/w:r/w:br[not(@w:type)]")
+    assert len(body.xpath(".//w:br[@w:type='page']")) == 1
