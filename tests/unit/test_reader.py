@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -271,3 +272,37 @@ def test_json_round_trip_is_stable() -> None:
     doc = read_markdown(text, META)
     assert model.from_json(model.to_json(doc)) == doc
     assert model.to_json(read_markdown(text, META)) == model.to_json(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("::: toc\ntext\n:::", "takes no content"),
+        ("::: style loud\nx\n:::", "paragraph style"),
+        ("::: style note\n- x\n:::", "exactly one paragraph"),
+        ("::: table {total_rows=2}\n| A |\n|--|\n| a |\n:::", "total_rows=2"),
+        ("::: table\nonly a caption\n:::", "holds no table"),
+        ("::: sources\n- not numbered\n:::", "one numbered list"),
+        ("::: figure\nno chart\n:::", "holds no ```chart"),
+    ],
+)
+def test_misused_containers_are_errors(text: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        read(text)
+
+
+def test_figure_without_caption_uses_its_number() -> None:
+    data = json.dumps(model.to_data(MILESTONES))
+    figure = only(f"::: figure\n```chart\n{data}\n```\n:::")
+    assert figure.caption == (model.Text("Figure 1"),)
+    assert figure.alt == ""
+
+
+def test_nested_containers_with_longer_markers() -> None:
+    assert only(":::: summary\n::: note\nx\n:::\n::::") == model.Callout(
+        "summary", (model.Callout("note", (model.Paragraph((model.Text("x"),)),)),)
+    )
+
+
+def test_empty_text_is_an_empty_document() -> None:
+    assert read("") == ()
