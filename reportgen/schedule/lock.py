@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from reportgen.errors import UserError
+from reportgen.errors import UsageError, UserError
 
 LOCK_NAME = ".reportgen.lock"
 
@@ -91,9 +91,12 @@ def _release_depth(folder: Path) -> None:
 
 def _acquire(folder: Path, wait: float | None) -> int:
     """Return an open descriptor on the folder's lock file, flocked exclusively."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = lock_path(folder)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot create the lock file ({exc.strerror})") from None
     deadline = None if wait is None else time.monotonic() + wait
     while True:
         try:

@@ -84,3 +84,13 @@ def test_waiting_gives_up_after_the_time_asked(tmp_path: Path) -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_folder_where_no_lock_can_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with (
+        pytest.raises(UserError, match="cannot create the lock file"),
+        output_lock(blocker / "out"),
+    ):
+        pass

@@ -152,7 +152,7 @@ def test_a_killed_scheduler_leaves_the_dist_folder_whole(tmp_path: Path) -> None
         proc = start(config)
         try:
             wait_for(lambda: any(r.status == RUNNING for r in history(config)))
-            time.sleep(rng.uniform(0.0, 2.0))
+            time.sleep(rng.uniform(0.0, 1.0))
         finally:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=60)
