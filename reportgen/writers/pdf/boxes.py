@@ -229,7 +229,7 @@ def key_figures_box(
     grid = Table(
         rows, colWidths=widths, rowHeights=heights, style=TableStyle(commands), hAlign="LEFT"
     )
-    parts: list[Flowable] = []
+    parts: list[Flowable] = [Spacer(1, 4)]  # set the boxes apart from a list just above
     if node.title:
         markup = renderer.markup(node.title)
         parts.append(Paragraph(markup.text, styles.get("callout_title", markup.shaped)))
