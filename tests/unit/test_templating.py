@@ -475,3 +475,29 @@ def test_safe_filter_marks_template_markup(tmp_path: Path) -> None:
     write_template(tmp_path, "t", "{{ '**b**' | safe }} {{ '**b**' }}\n")
     (para,) = build_document(stand_in(), "t", [tmp_path]).blocks
     assert para.content == (model.Strong((model.Text("b"),)), model.Text(" **b**"))
+
+
+MINIMAL_FACTS = """\
+meta:
+  title: Minimal
+  date: 2025-01-01
+key_messages: [one, two, three]
+sections:
+  - heading: Only section
+    paragraphs: [Just text.]
+"""
+
+
+@pytest.mark.parametrize("name", ["base", "policy-brief", "fact-sheet"])
+def test_bundled_templates_take_minimal_facts(tmp_path: Path, name: str) -> None:
+    from reportgen.facts import load_facts
+
+    path = tmp_path / "minimal.yaml"
+    path.write_text(MINIMAL_FACTS, encoding="utf-8")
+    doc = build_document(load_facts(path), name)
+    assert [model.plain_text(i.content) for i in nodes(doc, model.ListItem)] == [
+        "one",
+        "two",
+        "three",
+    ]
+    assert not nodes(doc, model.Callout) and not nodes(doc, model.Figure)
