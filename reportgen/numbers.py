@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -70,7 +70,9 @@ def grouping_locale(currency: str, locale: str | Locale) -> Locale:
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
     """Return `value` rounded half-up to `places` decimals (negative places round to tens...)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    with localcontext() as context:
+        context.prec = 60  # wide enough for any amount the facts models accept, times a rate
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
 
 
 def significant_places(value: Decimal, digits: int = SIGNIFICANT_DIGITS) -> int:

@@ -236,8 +236,8 @@ class _LenientResolver:
 
     def __init__(self, budget: Any, locale: str) -> None:
         self.locale = locale
-        lines = budget.get("programmes", []) if isinstance(budget, dict) else []
-        self.ids = {str(x.get("id")) for x in lines if isinstance(x, dict)}
+        lines = budget.get("programmes") if isinstance(budget, dict) else None
+        self.ids = _raw_ids(lines)
 
     def placeholder(self, line_id: str, currency: str | None) -> str:
         """Return the placeholder text unchanged; ValueError for an unknown id."""

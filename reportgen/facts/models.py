@@ -31,7 +31,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
 from reportgen.facts.text import Resolver, Text
-from reportgen.numbers import SCALES, format_date, is_currency, parse_locale
+from reportgen.numbers import SCALES, format_date, is_currency, parse_locale, typed_decimals
 
 if TYPE_CHECKING:
     from reportgen.facts.budget_table import BudgetTable
@@ -94,10 +94,18 @@ def _check_url(value: str) -> str:
     return value
 
 
+MAX_AMOUNT = Decimal(10) ** 15
+MAX_DECIMALS = 9
+
+
 def _finite(value: Decimal) -> Decimal:
-    """Return a finite, non-negative amount."""
+    """Return a finite, non-negative amount of sensible size and precision."""
     if not value.is_finite() or value < 0:
         raise _custom("amount", "expected a number of zero or more, such as 16300 or 1.5")
+    if value >= MAX_AMOUNT:
+        raise _custom("amount", "is too large; use a scale (crore, billion) for big amounts")
+    if typed_decimals(value) > MAX_DECIMALS:
+        raise _custom("amount", f"has more than {MAX_DECIMALS} decimals")
     return value
 
 
@@ -371,7 +379,7 @@ class Facts(Strict):
     ]
     highlights: list[Highlight] = Field([], description="Key figures shown in boxes.")
     sections: Annotated[list[Section], Field(min_length=1, description="The body, in order.")]
-    budget: Budget = Field(default_factory=Budget)
+    budget: Budget = Field(default_factory=lambda: Budget.model_validate({}))
     exchange_rates: list[ExchangeRate] = Field([], description="Rates conversions use.")
     timeline: list[TimelineEvent] = []
     sources: list[Source] = Field([], description="Cited by id; numbered in this order.")

@@ -405,3 +405,12 @@ def test_problem_string_has_file_line_path() -> None:
     assert str(problem) == (
         "brief.yaml:22: budget.programmes[0].period: years must be 1 or more, got 0"
     )
+
+
+def test_huge_amount_is_refused() -> None:
+    assert "too large" in only(mutate("amount: 100", "amount: 1e400")).message
+
+
+def test_programmes_null_does_not_crash() -> None:
+    found = problems_of(MINIMAL.replace("  programmes:\n", "  programmes:\n  other:\n", 1))
+    assert any(p.path.startswith("budget") for p in found)
