@@ -17,6 +17,7 @@ describes every construct. Like the writers, this package imports only model and
 from __future__ import annotations
 
 from reportgen import model
+from reportgen.errors import TemplateError
 from reportgen.reader.blocks import BlockReader
 from reportgen.reader.syntax import parser
 
@@ -26,5 +27,19 @@ __all__ = ["read_markdown"]
 def read_markdown(text: str, meta: model.Meta) -> model.Document:
     """Return the Document that the constrained Markdown `text` describes, with `meta`."""
     tokens = parser().parse(text)
-    blocks, _ = BlockReader().blocks(tokens, 0, len(tokens))
+    try:
+        blocks, _ = BlockReader().blocks(tokens, 0, len(tokens))
+    except TemplateError as exc:
+        raise _quoting_line(exc, text) from None
     return model.Document(meta=meta, blocks=tuple(blocks))
+
+
+def _quoting_line(error: TemplateError, text: str) -> TemplateError:
+    """Return `error` with the Markdown line it names quoted, so a template author finds it."""
+    line = getattr(error, "line", None)
+    lines = text.splitlines()
+    if not line or line > len(lines):
+        return error
+    quoted = lines[line - 1].strip()
+    quoted = quoted if len(quoted) <= 80 else quoted[:77] + "..."
+    return TemplateError(f"{error} (the line reads {quoted!r})")

@@ -88,9 +88,11 @@ def _unquote(value: str) -> str:
 
 
 def fail(token: Token, message: str) -> TemplateError:
-    """Return a TemplateError naming the brief markup line of `token`."""
-    line = f"line {token.map[0] + 1}" if token.map else "line ?"
-    return TemplateError(f"brief markup {line}: {message}")
+    """Return a TemplateError naming the brief markup line of `token` (kept as `.line`)."""
+    line = token.map[0] + 1 if token.map else None
+    error = TemplateError(f"brief markup line {line or '?'}: {message}")
+    error.line = line  # type: ignore[attr-defined]  # read_markdown quotes the line
+    return error
 
 
 def slugify(text: str) -> str:

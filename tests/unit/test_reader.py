@@ -169,8 +169,9 @@ def test_toc_and_pagebreak() -> None:
 
 
 def test_unknown_container_names_the_line() -> None:
-    with pytest.raises(TemplateError, match=r"line 3: unknown container `::: sidebar`"):
-        read("para\n\n::: sidebar\nx\n:::")
+    with pytest.raises(TemplateError, match=r"line 3: unknown container `::: sidebar`") as caught:
+        read("para\n\n::: sidebar {x=1}\nx\n:::")
+    assert "the line reads '::: sidebar {x=1}'" in str(caught.value)
 
 
 def test_citation_links_become_cites() -> None:
