@@ -501,3 +501,19 @@ def test_bundled_templates_take_minimal_facts(tmp_path: Path, name: str) -> None
         "three",
     ]
     assert not nodes(doc, model.Callout) and not nodes(doc, model.Figure)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=20).map("".join), st.lists(_ALPHABET, max_size=20).map("".join))
+def test_figure_caption_and_alt_survive_any_text(caption: str, alt: str) -> None:
+    from reportgen.templating.figures import figure_markdown
+
+    chart = model.TimelineChart((model.Milestone("2020", 2020.0, caption),))
+    text = figure_markdown(chart, caption, alt) + "\n\nafter\n"
+    figure, after = read_markdown(text, model.Meta(title="t")).blocks
+    assert figure.chart == chart
+    expected_caption = re.sub(r"[\r\n\t\v\f\u0085\u2028\u2029]+", " ", caption).strip()
+    label = f"Figure 1: {expected_caption}" if expected_caption else "Figure 1"
+    assert model.plain_text(figure.caption) == label
+    assert figure.alt == (" ".join(alt.split()) or expected_caption)
+    assert after == model.Paragraph((model.Text("after"),))
