@@ -56,7 +56,7 @@ def budget_bar_chart(facts: Any) -> model.BarChart:
 
 def timeline_milestones(facts: Any) -> model.TimelineChart:
     """Return the facts' timeline as milestones placed on a fractional-year axis."""
-    events = sorted(facts.timeline, key=lambda e: _sort_tuple(e.date.sort_key))
+    events = sorted(facts.timeline, key=lambda e: date_parts(e.date.sort_key))
     return model.TimelineChart(
         milestones=tuple(
             model.Milestone(
@@ -67,24 +67,24 @@ def timeline_milestones(facts: Any) -> model.TimelineChart:
     )
 
 
-def _sort_tuple(key: Any) -> tuple[int, int, int]:
-    """Return (year, month, day) from a date, a tuple, an int year or an ISO-like string."""
+def date_parts(key: Any) -> tuple[int, int, int]:
+    """Return (year, month, day), unknown parts 0, from a date, tuple, int or "YYYY-MM-DD"."""
     if isinstance(key, (dt.date, dt.datetime)):
         return (key.year, key.month, key.day)
     if isinstance(key, int):
-        return (key, 1, 1)
+        return (key, 0, 0)
     if isinstance(key, (tuple, list)):
-        parts = [int(p) for p in key if p is not None]
+        parts = [int(p or 0) for p in key]
     else:
         parts = [int(p) for p in str(key).split("-") if p.strip()]
-    parts = [*parts, 1, 1, 1][:3]
-    return (parts[0], max(parts[1], 1), max(parts[2], 1))
+    year, month, day = [*parts, 0, 0, 0][:3]
+    return (year, month, day)
 
 
 def axis_year(key: Any) -> float:
     """Return the date as a year on the axis: year + (month - 1) / 12 + (day - 1) / 365."""
-    year, month, day = _sort_tuple(key)
-    return round(year + (month - 1) / 12 + (day - 1) / 365, 4)
+    year, month, day = date_parts(key)
+    return round(year + (max(month, 1) - 1) / 12 + (max(day, 1) - 1) / 365, 4)
 
 
 @pass_context

@@ -517,3 +517,19 @@ def test_figure_caption_and_alt_survive_any_text(caption: str, alt: str) -> None
     assert model.plain_text(figure.caption) == label
     assert figure.alt == (" ".join(alt.split()) or expected_caption)
     assert after == model.Paragraph((model.Text("after"),))
+
+
+@pytest.mark.parametrize(
+    ("key", "year"),
+    [
+        ((2020, 0, 0), 2020.0),
+        ((2025, 2, 0), pytest.approx(2025 + 1 / 12, abs=1e-4)),
+        (dt.date(2025, 1, 29), pytest.approx(2025 + 28 / 365, abs=1e-4)),
+        ("2023-07", pytest.approx(2023.5, abs=1e-4)),
+        (2019, 2019.0),
+    ],
+)
+def test_axis_year(key: Any, year: float) -> None:
+    from reportgen.templating.figures import axis_year
+
+    assert axis_year(key) == year
