@@ -151,10 +151,10 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
 
 def translate_error(exc: BaseException, env: jinja2.Environment) -> BaseException:
     """Return the reportgen error for an exception raised while loading or rendering."""
-    where = _location(exc, env)
+    where = _location(exc)
     prefix = f"{where}: " if where else ""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        name = _display_name(exc.filename or exc.name or "<template>", env)
+        name = _display_name(exc.filename or exc.name or "<template>")
         return TemplateError(f"{name}:{exc.lineno}: syntax error: {exc.message}")
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"{prefix}template not found: {exc.message or exc.name}")
@@ -185,13 +185,13 @@ def _template_frames(exc: BaseException) -> list[types.TracebackType]:
     return frames
 
 
-def _location(exc: BaseException, env: jinja2.Environment) -> str:
+def _location(exc: BaseException) -> str:
     """Return `name:line` of the innermost template line in the traceback, or ""."""
     frames = _template_frames(exc)
     if not frames:
         return ""
     tb = frames[-1]
-    return f"{_display_name(tb.tb_frame.f_code.co_filename, env)}:{tb.tb_lineno}"
+    return f"{_display_name(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
 
 
 def _raised_in_template(exc: BaseException) -> bool:
@@ -204,14 +204,14 @@ def _raised_in_template(exc: BaseException) -> bool:
     return last is not None and "__jinja_exception__" in last.tb_frame.f_globals
 
 
-def _display_name(filename: str, env: jinja2.Environment) -> str:
-    """Return a template file's name relative to its template root (the path otherwise)."""
+def _display_name(filename: str) -> str:
+    """Return a bundled template file's name as `folder/file`; other files keep their path.
+
+    A user's file keeps its whole path, because `policy-brief/brief.md.j2` could be the
+    bundled file or one in any of the user's folders.
+    """
     path = Path(filename)
-    loader = env.loader
-    roots = loader.searchpath if isinstance(loader, jinja2.FileSystemLoader) else []
-    for root in roots:
-        try:
-            return path.relative_to(Path(root)).as_posix()
-        except ValueError:
-            continue
-    return filename
+    try:
+        return path.relative_to(BUNDLED_TEMPLATES).as_posix()
+    except ValueError:
+        return filename
