@@ -55,8 +55,3 @@ def finalize(value: Any) -> str:
     if value is None:
         return ""
     return escape_markdown(value)
-
-
-def join_safe(parts: list[str], sep: str = "") -> MarkdownSafe:
-    """Return marked-safe parts joined by `sep`, escaping the parts that are plain text."""
-    return MarkdownSafe(sep.join(escape_markdown(p) for p in parts))
