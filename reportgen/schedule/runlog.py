@@ -77,8 +77,8 @@ class RunRecord:
 
 
 def now() -> datetime:
-    """Return the current time in UTC, to the second (what the log stores)."""
-    return datetime.now(UTC).replace(microsecond=0)
+    """Return the current time in UTC (stored to the microsecond, shown to the second)."""
+    return datetime.now(UTC)
 
 
 class RunLog:
@@ -197,7 +197,7 @@ def format_history(records: Sequence[RunRecord]) -> str:
     rows = [header]
     notes: dict[int, list[str]] = {}
     for index, rec in enumerate(records, start=1):
-        duration = f"{(rec.end - rec.start).total_seconds():.0f} s" if rec.end else "-"
+        duration = f"{(rec.end - rec.start).total_seconds():.1f} s" if rec.end else "-"
         rows.append(
             (
                 rec.start.strftime("%Y-%m-%d %H:%M:%S"),
