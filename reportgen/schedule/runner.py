@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -202,13 +203,23 @@ def run_scheduler(config_path: Path) -> int:
     return 0
 
 
-def build_scheduler(schedule: Schedule) -> BlockingScheduler:
-    """Return a BlockingScheduler (not started) with one cron job per job of `schedule`."""
+def build_scheduler(schedule: Schedule, now: datetime | None = None) -> BlockingScheduler:
+    """Return a BlockingScheduler (not started) with one cron job per job of `schedule`.
+
+    A job whose last cron time (within the grace time before `now`) passed while no scheduler
+    was running, as the run log shows, is due at once: a reboot does not lose that run.
+    """
     from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    now = now or datetime.now(UTC)
+    runlog = RunLog(schedule.history)
     scheduler = BlockingScheduler(timezone="UTC")
     for job in schedule.jobs:
+        last = runlog.recent(1, job=job.name)
+        missed = missed_run(job, last[0].start if last else None, schedule.misfire_grace_time, now)
+        if missed is not None:
+            log.info("%s: the run due at %s was missed; running it now", job.name, missed)
         scheduler.add_job(
             run_job,
             trigger=job.trigger(),
@@ -218,6 +229,7 @@ def build_scheduler(schedule: Schedule) -> BlockingScheduler:
             max_instances=1,  # in this process; the folder lock covers other processes
             coalesce=True,  # runs missed while asleep collapse into one
             misfire_grace_time=schedule.misfire_grace_time,
+            **({"next_run_time": now} if missed is not None else {}),
         )
 
     def on_event(event: JobEvent) -> None:
@@ -228,6 +240,21 @@ def build_scheduler(schedule: Schedule) -> BlockingScheduler:
 
     scheduler.add_listener(on_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
     return scheduler
+
+
+def missed_run(
+    job: Job, last_start: datetime | None, grace_seconds: int, now: datetime
+) -> datetime | None:
+    """Return the first cron time of `job` that no run covered, or None when none was missed.
+
+    Only cron times after the last run's start (`last_start`) and within the grace time before
+    `now` count. A job that never ran has missed nothing: it first runs at its next cron time.
+    """
+    if last_start is None:
+        return None
+    since = max(last_start + timedelta(microseconds=1), now - timedelta(seconds=grace_seconds))
+    due = job.trigger().get_next_fire_time(None, since)
+    return due if due is not None and due <= now else None
 
 
 class _Stopper:

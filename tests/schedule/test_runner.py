@@ -196,3 +196,25 @@ def test_scheduled_jobs_run_one_at_a_time_and_catch_up_once_after_sleep(project:
     assert job.coalesce is True  # runs missed while asleep collapse into one...
     assert job.misfire_grace_time == 900  # ...run on waking if within the grace time
     assert str(job.trigger) == str(load_schedule(project / "schedule.yaml").job("briefs").trigger())
+
+
+def test_a_run_missed_while_no_scheduler_ran_is_due_at_start(project: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from reportgen.schedule.runner import missed_run
+
+    job = load_schedule(project / "schedule.yaml").job("briefs")  # daily at 06:00 UTC
+    now = datetime(2026, 3, 2, 6, 20, tzinfo=UTC)
+    yesterday = datetime(2026, 3, 1, 6, 0, 1, tzinfo=UTC)
+    assert missed_run(job, yesterday, 3600, now) == datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    assert missed_run(job, yesterday, 600, now) is None  # past the grace time: not run
+    assert missed_run(job, now - timedelta(minutes=5), 3600, now) is None  # ran since
+    assert missed_run(job, None, 3600, now) is None  # never ran: wait for its time
+
+    # The scheduler built after such a gap has the job due at once.
+    run_job_now(project / "schedule.yaml", "briefs")  # the last run is now, so nothing missed
+    schedule = load_schedule(project / "schedule.yaml")
+    later = datetime.now(UTC) + timedelta(days=1)
+    scheduler = build_scheduler(schedule, now=later.replace(hour=6, minute=30))
+    job_now = scheduler.get_job("briefs")
+    assert job_now is not None and job_now.next_run_time == later.replace(hour=6, minute=30)
