@@ -188,10 +188,30 @@ def validate_in_worker(job: RenderJob) -> Validated | Failed:
     return Validated(meta.slug, meta.title, meta.date.isoformat(), meta.template, _warnings(facts))
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the service process dies (even by SIGKILL).
+
+    Without it a service killed hard, or one whose server re-raises SIGTERM before exit
+    handlers run, leaves its render workers behind. Elsewhere this does nothing.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def warm_worker() -> None:
-    """Import the pipeline and render the bundled example once, so requests start warm."""
+    """Tie this worker's life to the service's, import the pipeline and render the example once.
+
+    The render makes requests start warm: fonts, templates and writers are loaded.
+    """
     from reportgen.paths import EXAMPLE_FACTS
 
+    _die_with_parent()
     try:
         for path in sorted(EXAMPLE_FACTS.glob("*.yaml"))[:1]:
             render_in_worker(RenderJob(path.read_bytes(), path.name, "pdf", None, ()))
@@ -249,11 +269,18 @@ class Renderer:
             *(loop.run_in_executor(executor, _noop) for _ in range(self.processes))
         )
 
-    def close(self) -> None:
-        """Stop the pool without waiting for renders nobody will read."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+    def close(self, seconds: float = 5.0) -> None:
+        """Stop the pool: cancel queued renders, give running ones `seconds`, then kill them."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = list(getattr(executor, "_processes", None) or {}.values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + seconds
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
 
     def _replace_pool(self) -> None:
         """Kill the pool's processes (one is stuck or dead) and start a new pool lazily."""

@@ -176,3 +176,16 @@ def test_reportgen_serve_command(tmp_path: Path) -> None:
         assert [b["slug"] for b in listing["briefs"]] == [SLUG]
     finally:
         stop(process)
+
+
+def test_render_workers_end_with_the_server(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    module = [sys.executable, "-m", "reportgen.service", "--facts-dir", str(tmp_path)]
+    base, process = start_server(module, tmp_path)
+    response = httpx.post(f"{base}/v1/briefs", content=SEED.read_bytes(), headers=YAML, timeout=60)
+    assert response.status_code == 200
+    children = psutil.Process(process.pid).children(recursive=True)
+    assert children
+    stop(process)
+    gone, alive = psutil.wait_procs(children, timeout=15)
+    assert alive == []
