@@ -274,7 +274,7 @@ class Renderer:
         executor, self._executor = self._executor, None
         if executor is None:
             return
-        processes = list(getattr(executor, "_processes", None) or {}.values())
+        processes = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + seconds
         for process in processes:

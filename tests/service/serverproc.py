@@ -50,11 +50,12 @@ def start_server(args: list[str], cwd: Path) -> tuple[str, subprocess.Popen[byte
     return base, process
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server process we started and wait for it."""
+def stop(process: subprocess.Popen[bytes]) -> str:
+    """Stop the server process we started; return what it printed."""
     process.terminate()
     try:
-        process.wait(20)
+        out, _ = process.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait(5)
+        out, _ = process.communicate(timeout=5)
+    return out.decode(errors="replace") if out else ""

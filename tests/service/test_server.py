@@ -186,6 +186,8 @@ def test_render_workers_end_with_the_server(tmp_path: Path) -> None:
     assert response.status_code == 200
     children = psutil.Process(process.pid).children(recursive=True)
     assert children
-    stop(process)
-    gone, alive = psutil.wait_procs(children, timeout=15)
+    output = stop(process)
+    _gone, alive = psutil.wait_procs(children, timeout=15)
     assert alive == []
+    assert "Application shutdown complete" in output
+    assert "shutdown failed" not in output
