@@ -149,7 +149,8 @@ def _publish_locked(
     link = _linker(base_url)
     _write_if_changed(dist / "index.html", render_index(state, title, link).encode(), report)
     _write_if_changed(dist / "feed.xml", render_feed(state, title, link), report)
-    _write_if_changed(dist / "SHA256SUMS", render_sums(sums), report)
+    if sums:  # `sha256sum -c` rejects an empty file; with nothing published there is none
+        _write_if_changed(dist / "SHA256SUMS", render_sums(sums), report)
     log.info("%s", report.summary())
     return report
 

@@ -91,8 +91,12 @@ footer { font-size: .85rem; padding: 1rem 0; }
 {% endfor %}
 </main>
 <footer>
-<p><a href="{{ url('feed.xml') }}">Atom feed</a> · <a href="{{ url('SHA256SUMS') }}">SHA256SUMS</a>
-(check with <code>sha256sum -c SHA256SUMS</code>)</p>
+<p><a href="{{ url('feed.xml') }}">Atom feed</a>
+{% if versions %}
+ · <a href="{{ url('SHA256SUMS') }}">SHA256SUMS</a>
+(check with <code>sha256sum -c SHA256SUMS</code>)
+{% endif %}
+</p>
 </footer>
 </body>
 </html>

@@ -267,3 +267,14 @@ def test_an_interrupted_publish_is_completed_by_the_next(out: Path, tmp_path: Pa
     assert (dist / "alpha.pdf").read_bytes() == (out / "alpha.pdf").read_bytes()
     assert not (dist / "alpha-2025-02-28-3.pdf").exists()  # the stray copy was adopted
     sha256sum_check(dist)
+
+
+def test_an_empty_output_folder_publishes_an_empty_listing(tmp_path: Path) -> None:
+    out, dist = tmp_path / "output", tmp_path / "dist"
+    write_outputs(out, [])
+    report = publish(out, dist, now=T1)
+    assert report.new_versions == [] and report.kept == []
+    assert "Nothing has been published yet." in (dist / "index.html").read_text()
+    assert ET.parse(dist / "feed.xml").getroot().find(f"{ATOM}entry") is None
+    assert not (dist / "SHA256SUMS").exists()
+    assert parse_page((dist / "index.html").read_text()).errors == []
