@@ -12,6 +12,7 @@ are still on disk with the recorded sizes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -262,7 +263,11 @@ def write_manifest(out_dir: Path, entries: Iterable[dict[str, Any]]) -> Path:
     outputs = sorted(entries, key=lambda e: e["path"])
     data = {"reportgen_version": __version__, "outputs": outputs}
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    return write_text_atomic(out_dir / MANIFEST, text)
+    path = out_dir / MANIFEST
+    with contextlib.suppress(OSError):
+        if path.read_text(encoding="utf-8") == text:
+            return path  # unchanged: leave the file (and its mtime) alone
+    return write_text_atomic(path, text)
 
 
 def _is_current(

@@ -250,7 +250,8 @@ def schedule(config: Path, run_now: str | None) -> None:
     if run_now:
         record = run_job_now(config, run_now)
         click.echo(str(record))
-        sys.exit(0 if getattr(record, "status", "ok") in ("ok", "success", "unchanged") else 2)
+        codes = {"ok": 0, "unchanged": 0, "skipped": 3}
+        sys.exit(codes.get(record.status, 2))
     sys.exit(run_scheduler(config))
 
 
@@ -279,11 +280,13 @@ def history(config: Path, limit: int) -> None:
     help="The build output folder.",
 )
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), required=True)
-def publish(from_dir: Path, dist: Path) -> None:
+@click.option("--base-url", help="Public URL of DIST; makes feed links and ids absolute.")
+@click.option("--title", help="Title of the index page and the feed.")
+def publish(from_dir: Path, dist: Path, base_url: str | None, title: str | None) -> None:
     """Publish built briefs into DIST: stable and dated copies, index.html, feed.xml, SHA256SUMS."""
     from reportgen.publish import publish as do_publish
 
-    click.echo(str(do_publish(from_dir, dist)))
+    click.echo(str(do_publish(from_dir, dist, base_url=base_url, title=title)))
 
 
 @cli.command()
@@ -337,8 +340,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         _print_problems(exc.problems)
         sys.exit(2)
     except UserError as exc:
+        # Most user errors exit 2; a folder locked by another run exits 3 ("skipped").
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception:
