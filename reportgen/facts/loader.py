@@ -7,6 +7,7 @@ another: every problem of the file is collected, then raised together as one Fac
 from __future__ import annotations
 
 import difflib
+import functools
 import typing
 from collections.abc import Iterable
 from pathlib import Path
@@ -162,19 +163,25 @@ def _salvage(name: str, value: Any, context: ValidationContext) -> Any:
     """
     annotation = Facts.model_fields[name].annotation
     if typing.get_origin(annotation) is list and isinstance(value, list):
-        item = TypeAdapter(typing.get_args(annotation)[0])
+        item = _item_adapter(typing.get_args(annotation)[0])
         return [v for v in (_try(item, x, context) for x in value) if v is not None]
     if name == "budget" and isinstance(value, dict):
-        head = _try(TypeAdapter(Budget), {**value, "programmes": []}, context)
+        head = _try(_item_adapter(Budget), {**value, "programmes": []}, context)
         lines = value.get("programmes")
         if head is None or not isinstance(lines, list):
             return None
-        line_adapter = TypeAdapter(BudgetLine)
+        line_adapter = _item_adapter(BudgetLine)
         head.programmes = [v for v in (_try(line_adapter, x, context) for x in lines) if v]
         ids = {line.id for line in head.programmes}
         head.programmes = [x for x in head.programmes if x.parent is None or x.parent in ids]
         return head
     return None
+
+
+@functools.cache
+def _item_adapter(annotation: Any) -> TypeAdapter[Any]:
+    """Return a (cached) TypeAdapter for one item type of a block."""
+    return TypeAdapter(annotation)
 
 
 def _try(adapter: TypeAdapter[Any], value: Any, context: ValidationContext) -> Any:
