@@ -349,7 +349,7 @@ def _add_api_routes(
         key = briefs.known_key(data, fmt, entry.template)
         if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
             return not_modified(briefs.etag_for_key(key))
-        doc, cached = await briefs.document(data, entry.path.name, fmt, entry.template)
+        doc, cached = await briefs.document(data, entry.path.name, fmt, entry.template, key)
         return document_response(doc, if_none_match, cached)
 
     @app.post(
@@ -388,7 +388,7 @@ def _add_api_routes(
         key = briefs.known_key(upload.data, fmt, name)
         if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
             return not_modified(briefs.etag_for_key(key))
-        doc, cached = await briefs.document(upload.data, upload.filename, fmt, name)
+        doc, cached = await briefs.document(upload.data, upload.filename, fmt, name, key)
         return document_response(doc, if_none_match, cached)
 
     @app.post(

@@ -14,6 +14,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from reportgen.errors import TemplateError, UsageError
 from reportgen.service.cache import CachedDocument, DocumentCache
@@ -95,10 +96,19 @@ class BriefService:
         return make_etag(digest, fmt)
 
     async def document(
-        self, facts: bytes, filename: str, fmt: str, template: str | None
+        self,
+        facts: bytes,
+        filename: str,
+        fmt: str,
+        template: str | None,
+        key: Any = ...,
     ) -> tuple[CachedDocument, bool]:
-        """Return (the document, whether it came from the cache), rendering it when needed."""
-        key = self.known_key(facts, fmt, template)
+        """Return (the document, whether it came from the cache), rendering it when needed.
+
+        `key` is the request's known_key when the caller has already computed it.
+        """
+        if key is ...:
+            key = self.known_key(facts, fmt, template)
         if key is not None:
             cached = self.cache.get(key)
             if cached is not None:

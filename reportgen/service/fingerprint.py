@@ -4,13 +4,15 @@ reportgen.build.content_hash re-reads and re-parses a template's files each time
 10 ms), too slow to answer cache hits by the hundred. Here the dependencies' hash is kept per
 template together with the `stat` stamps of every file it covers, of their folders and of
 the template roots; while no stamp changes (an edit, an added or removed file, a new
-template folder), the kept hash is reused. The result equals `content_hash` exactly
-(tests/service/test_fingerprint.py checks it).
+template folder), the kept hash is reused. Stamps are looked at again at most every
+`recheck_seconds` (1 s by default), so an edit is seen within that time. The result equals
+`content_hash` exactly (tests/service/test_fingerprint.py checks it).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +44,10 @@ class _Known:
 class Fingerprints:
     """Content hashes of (facts bytes, template) for one set of template folders."""
 
-    def __init__(self, templates_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, templates_dirs: Sequence[Path] = (), recheck_seconds: float = 1.0) -> None:
         self.templates_dirs = tuple(Path(d) for d in templates_dirs)
+        self.recheck_seconds = recheck_seconds
+        self._checked: dict[str, float] = {}
         self._known: dict[str, _Known] = {}
         self._names: tuple[tuple[Stamp, ...], list[str]] | None = None
 
@@ -62,12 +66,18 @@ class Fingerprints:
         from reportgen.build import dependencies_hash
 
         known = self._known.get(template)
-        if known is not None and _stamps(known.paths) == known.stamps:
-            return known.deps_hash
+        now = time.monotonic()
+        if known is not None:
+            if now - self._checked.get(template, 0.0) < self.recheck_seconds:
+                return known.deps_hash
+            if _stamps(known.paths) == known.stamps:
+                self._checked[template] = now
+                return known.deps_hash
         paths = self._watched(template)
         stamps = _stamps(paths)
         deps = dependencies_hash(template, self.templates_dirs)
         self._known[template] = _Known(deps, paths, stamps)
+        self._checked[template] = now
         return deps
 
     def content_hash(self, facts: bytes, template: str) -> str:

@@ -153,14 +153,41 @@ def _warnings(facts: Any) -> tuple[Problem, ...]:
     return tuple(getattr(facts, "warnings", ()) or ())
 
 
+# Per worker process: stat-stamped dependency hashes, and the theme loaded for each of them
+# (reading a theme means parsing the template's files and its YAML: ~35 ms a render saved).
+_fingerprints: dict[tuple[Path, ...], Any] = {}
+_themes: dict[tuple[str, str], Any] = {}
+
+
+def _prints(templates_dirs: tuple[Path, ...]) -> Any:
+    """Return this worker's Fingerprints for `templates_dirs`."""
+    from reportgen.service.fingerprint import Fingerprints
+
+    return _fingerprints.setdefault(templates_dirs, Fingerprints(templates_dirs))
+
+
+def _theme(template: str, templates_dirs: tuple[Path, ...]) -> Any:
+    """Return the theme of `template`, loaded again only when its files changed."""
+    from reportgen.build import theme_for
+
+    key = (template, _prints(templates_dirs).dependencies_hash(template))
+    if key not in _themes:
+        if len(_themes) > 64:
+            _themes.clear()
+        _themes[key] = theme_for(template, templates_dirs)
+    return _themes[key]
+
+
 def render_in_worker(job: RenderJob) -> Rendered | Failed:
     """Return the rendered document for `job`, or the user error that stopped it."""
-    from reportgen.build import build_brief, content_hash
+    from reportgen.build import build_brief
 
     try:
         with _deadline(job.seconds):
             facts = _parse(job.facts, job.filename)
-            brief = build_brief(facts, (job.fmt,), job.template, job.templates_dirs)
+            template = job.template or facts.meta.template
+            theme = _theme(template, job.templates_dirs)
+            brief = build_brief(facts, (job.fmt,), template, job.templates_dirs, theme=theme)
     except errors.ReportgenError as exc:
         return _failure(exc)
     return Rendered(
@@ -170,7 +197,7 @@ def render_in_worker(job: RenderJob) -> Rendered | Failed:
         template=brief.template,
         # Keyed on the uploaded bytes (not on a re-serialised Facts) so the service can find
         # the same entry again before rendering.
-        content_hash=content_hash(job.facts, brief.template, job.templates_dirs),
+        content_hash=_prints(job.templates_dirs).content_hash(job.facts, brief.template),
         fmt=job.fmt,
         body=brief.outputs[job.fmt],
         pages=brief.pages.get(job.fmt),
