@@ -120,7 +120,12 @@ def format_money(
     text = pattern.apply(
         round_half_up(value, places), loc, currency=currency, currency_digits=False
     )
-    return f"{text} {scale}" if scale else str(text)
+    if not scale:
+        return str(text)
+    symbol = babel_numbers.get_currency_symbol(currency, loc)
+    if text.endswith(symbol):  # locales that put the symbol last: "1,88 billion $"
+        return f"{text[: -len(symbol)].rstrip()} {scale} {symbol}"
+    return f"{text} {scale}"
 
 
 def choose_scale(full_value: Decimal, currency: str) -> tuple[Decimal, str | None, int]:

@@ -84,8 +84,10 @@ class PartialDate:
             except ValueError as exc:
                 raise PydanticCustomError("date", str(exc)) from None
 
+        # dumped as ISO ("2025-02"), so a dump reads back as the same partial date
         return core_schema.with_info_plain_validator_function(
-            validate, serialization=core_schema.to_string_ser_schema()
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda d: d.iso),
         )
 
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import stat
 import typing
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,16 +32,19 @@ def load_facts(path: str | Path) -> Facts:
     path = Path(path)
     name = str(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise _fail(name, "is a directory, not a facts file")
-        if size > MAX_BYTES:
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device could block or never end
+            raise _fail(name, "is not a regular file")
+        if info.st_size > MAX_BYTES:
             raise _fail(
                 name,
-                f"the file is {size / 2**20:.1f} MiB;"
+                f"the file is {info.st_size / 2**20:.1f} MiB;"
                 f" facts files are limited to {MAX_BYTES // 2**20} MiB",
             )
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # bounded even if the file grows meanwhile
     except FileNotFoundError:
         raise _fail(name, "no such file") from None
     except PermissionError:

@@ -58,6 +58,14 @@ def test_missing_file(tmp_path: Path) -> None:
     assert problem.message == "no such file"
 
 
+def test_fifo_or_device_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "facts.yaml"
+    os.mkfifo(fifo)
+    assert only(fifo).message == "is not a regular file"
+    if Path("/dev/zero").exists():
+        assert only(Path("/dev/zero")).message == "is not a regular file"
+
+
 def test_directory_instead_of_file(tmp_path: Path) -> None:
     assert "is a directory" in only(tmp_path).message
 

@@ -137,3 +137,13 @@ def test_seed_meta_and_summary(facts: Facts) -> None:
     assert summary_line(facts) == (
         "india-us-critical-minerals: 6 sections, 3 budget lines, 7 sources, 4 events"
     )
+
+
+def test_facts_dump_to_json_with_iso_dates(facts: Facts) -> None:
+    import json
+
+    dumped = json.loads(facts.model_dump_json(by_alias=True))
+    assert dumped["timeline"][2]["date"] == "2025-01"
+    assert dumped["sources"][1]["date"] == "2023"
+    assert dumped["exchange_rates"][0]["from"] == "USD"
+    assert dumped["budget"]["programmes"][1]["amount"] == "16300"

@@ -161,3 +161,8 @@ def test_currency_names() -> None:
 def test_unknown_locale_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="unknown locale"):
         format_number(D(1), "xx-YY")
+
+
+def test_scale_word_goes_before_a_trailing_symbol() -> None:
+    assert format_amount(D("1877231371"), "USD", "de-DE") == "1,88 billion $"
+    assert format_money(D(675), "USD", "million", "de-DE") == "675 million $"
