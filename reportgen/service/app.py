@@ -166,8 +166,8 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, StarletteHTTPException)
         if isinstance(exc, BodyTooLarge):
             wants_html = "text/html" in request.headers.get("accept", "")
-            body, content_type = too_large_response(request.app.state.settings.max_body, wants_html)
-            return Response(body, 413, media_type=content_type.decode())
+            page, content_type = too_large_response(request.app.state.settings.max_body, wants_html)
+            return Response(page, 413, media_type=content_type.decode())
         body = ErrorBody(error=f"http_{exc.status_code}", message=str(exc.detail))
         return SafeJSONResponse(body.model_dump(), exc.status_code, headers=exc.headers)
 
@@ -239,6 +239,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     )
     briefs = BriefService(renderer, DocumentCache(settings.cache_bytes), settings.templates_dirs)
     catalog = Catalog(settings.resolved_facts_dir())
+    if not catalog.folder.is_dir():
+        log.warning("facts folder %s does not exist: /v1/briefs lists nothing", catalog.folder)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -53,7 +53,8 @@ def _read_entry(path: Path, stamp: tuple[int, int]) -> Entry:
     except (UserError, OSError) as exc:
         return Entry(path, stamp, problems=(Problem(path.name, None, "", str(exc)),))
     meta = facts.meta
-    return Entry(path, stamp, meta.slug, meta.title, meta.date.isoformat(), meta.template)
+    # The slug is filled from the title when the facts leave it out.
+    return Entry(path, stamp, meta.slug or "", meta.title, meta.date.isoformat(), meta.template)
 
 
 class Catalog:
