@@ -214,7 +214,16 @@ class Point(Strict):
     @classmethod
     def _from_string(cls, data: Any) -> Any:
         """Return `{text: data}` when the point is written as a plain string."""
-        return {"text": data} if isinstance(data, str | int | Decimal) else data
+        if isinstance(data, str | int | Decimal):
+            return {"text": data}
+        if isinstance(data, dict) and len(data) == 1 and not {"text", "sources"} & set(data):
+            # `- Note: something` is a one-key mapping to YAML, not the text the writer meant
+            raise _custom(
+                "point",
+                "expected text, but YAML read a 'key: value' pair because the text contains"
+                " ': '; put the whole text in quotes",
+            )
+        return data
 
     @classmethod
     def __get_pydantic_json_schema__(

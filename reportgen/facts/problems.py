@@ -101,7 +101,7 @@ def _message(error: ErrorDetails, root: Any) -> str:
         return f"missing required field '{loc[-1]}'"
     message = error["msg"]
     given = error.get("input")
-    if kind in ("string_type", "model_type") and isinstance(given, dict) and len(given) == 1:
+    if kind == "string_type" and isinstance(given, dict) and len(given) == 1:
         return (
             "expected text, but YAML read a 'key: value' pair because the text contains ': ';"
             " put the whole text in quotes"
@@ -117,9 +117,13 @@ def _message(error: ErrorDetails, root: Any) -> str:
             f"expected text, got {given}: YAML reads yes/no/true/false/on/off as true or false;"
             " put the text in quotes"
         )
+    shown = repr(given)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of 'key: value' lines, got {shown}"
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), got {shown}"
     if kind.endswith("_type") or kind.endswith("_parsing") or kind == "literal_error":
-        shown = repr(error.get("input"))
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
         return f"{message[0].lower()}{message[1:]}, got {shown}"
     return message[0].lower() + message[1:] if message else kind
 

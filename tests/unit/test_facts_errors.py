@@ -422,3 +422,20 @@ def test_huge_amount_is_refused() -> None:
 def test_programmes_null_does_not_crash() -> None:
     found = problems_of(MINIMAL.replace("  programmes:\n", "  programmes:\n  other:\n", 1))
     assert any(p.path.startswith("budget") for p in found)
+
+
+def test_point_read_as_a_mapping_suggests_quotes() -> None:
+    text = mutate("      - text: A point.\n        sources: [src]\n", "      - Note: a point.\n")
+    problem = only(text)
+    assert (problem.path, problem.line) == ("sections[0].points[0]", 12)
+    assert "put the whole text in quotes" in problem.message
+
+
+def test_block_of_the_wrong_kind() -> None:
+    problem = only(mutate("meta:\n  title: A minimal brief\n  date: 2025-02-28\n", "meta: hi\n"))
+    assert (problem.path, problem.message) == (
+        "meta",
+        "expected a mapping of 'key: value' lines, got 'hi'",
+    )
+    problem = only(MINIMAL + "timeline: soon\n")
+    assert problem.message == "expected a list (lines starting with '- '), got 'soon'"
