@@ -45,6 +45,7 @@ class Blocks:
     sources: list[Source] | None
     locale: str = "en-IN"
     raw_source_ids: set[str] = field(default_factory=set)  # ids written, valid or not
+    partial: set[str] = field(default_factory=set)  # blocks that had errors (items dropped)
 
 
 def run_checks(blocks: Blocks) -> list[Finding]:
@@ -52,7 +53,9 @@ def run_checks(blocks: Blocks) -> list[Finding]:
     findings: list[Finding] = []
     findings += check_section_ids(blocks.sections)
     findings += check_citations(blocks)
-    findings += check_budget(blocks.budget, blocks.exchange_rates, blocks.locale)
+    # with some rates dropped for their own errors, a "missing rate" would be noise
+    rates = None if "exchange_rates" in blocks.partial else blocks.exchange_rates
+    findings += check_budget(blocks.budget, rates, blocks.locale)
     findings += check_rates(blocks.exchange_rates)
     return findings
 
@@ -190,12 +193,12 @@ def check_budget(
         else:
             children[line.parent].append(i)
     for parent_id, indexes in children.items():
-        findings += _check_components(ledger, parent_id, indexes, base)
+        findings += _check_components(ledger, parent_id, indexes, base, rates is not None)
     return findings
 
 
 def _check_components(
-    ledger: Ledger, parent_id: str, indexes: list[int], base: Path
+    ledger: Ledger, parent_id: str, indexes: list[int], base: Path, rates_known: bool
 ) -> list[Finding]:
     """Return findings for components larger than their parent, alone or together."""
     parent = ledger.lines[parent_id]
@@ -207,6 +210,8 @@ def _check_components(
         try:
             value = ledger.convert(line.full_value, line.currency, parent.currency)
         except KeyError:
+            if not rates_known:  # the rates block had errors of its own
+                return findings
             findings.append(
                 Finding(
                     (*base, i, "currency"),

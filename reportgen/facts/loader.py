@@ -102,6 +102,7 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
         sources=blocks.get("sources"),
         locale=_locale(blocks.get("meta")),
         raw_source_ids=_raw_ids(data.get("sources")),
+        partial={p.path.split(".")[0].split("[")[0] for p in problems},
     )
     findings = run_checks(facts_blocks)
     problems += [locator.problem(f.path, f.message, f.severity) for f in findings]
@@ -236,7 +237,7 @@ def _context(data: dict[str, Any], locator: Locator) -> ValidationContext:
     budget = _try(_block_adapter("budget"), data.get("budget", {}), quiet)
     rates = _try(_block_adapter("exchange_rates"), data.get("exchange_rates", []), quiet)
     if isinstance(budget, Budget):
-        resolver: Any = Ledger(budget, rates if isinstance(rates, list) else [], locale)
+        resolver: Any = Ledger(budget, rates or [], locale, rates_known=rates is not None)
     else:
         resolver = _LenientResolver(data.get("budget"), locale)
     return ValidationContext(locale=locale, resolver=resolver)

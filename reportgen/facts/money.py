@@ -16,9 +16,17 @@ from reportgen.numbers import format_amount, format_money
 class Ledger:
     """The budget lines and exchange rates of a brief, and the figures derived from them."""
 
-    def __init__(self, budget: Budget, rates: Iterable[ExchangeRate], locale: str) -> None:
+    def __init__(
+        self,
+        budget: Budget,
+        rates: Iterable[ExchangeRate],
+        locale: str,
+        rates_known: bool = True,
+    ) -> None:
         self.budget = budget
         self.rates = list(rates)
+        # False while the rates block is itself invalid: a missing rate is then not reported
+        self.rates_known = rates_known
         self.locale = locale
         self.lines = {line.id: line for line in budget.programmes}
 
@@ -92,6 +100,8 @@ class Ledger:
         try:
             return self.converted_text(line, currency)
         except KeyError:
+            if not self.rates_known:
+                return f"{{{line_id}.{currency.lower()}}}"
             raise ValueError(
                 f"'{{{line_id}.{currency.lower()}}}': no exchange rate between"
                 f" {line.currency} and {currency}"

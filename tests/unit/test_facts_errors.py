@@ -439,3 +439,19 @@ def test_block_of_the_wrong_kind() -> None:
     )
     problem = only(MINIMAL + "timeline: soon\n")
     assert problem.message == "expected a list (lines starting with '- '), got 'soon'"
+
+
+def test_an_invalid_rate_is_reported_without_collateral_missing_rate_errors() -> None:
+    problem = only(mutate("rate: 80", "rate: 0").replace("Two {big}.", "Two {big.usd}."))
+    assert (problem.path, problem.message) == (
+        "exchange_rates[0]",
+        "rate must be greater than zero",
+    )
+
+
+def test_two_rates_for_one_pair() -> None:
+    rate = "  - {from: USD, to: INR, rate: 80, date: 2025-01-01, source: src}\n"
+    second = "  - {from: INR, to: USD, rate: 0.0125, date: 2025-01-01, source: src}\n"
+    problem = only(mutate(rate, rate + second))
+    assert problem.path == "exchange_rates[1]"
+    assert problem.message.startswith("a second rate for 'INR/USD'")
