@@ -345,9 +345,12 @@ def _add_api_routes(
         """
         slug, _, fmt = filename.rpartition(".")
         entry = await catalog.find(slug) if fmt in MEDIA_TYPES else None
-        if entry is None:
+        try:
+            data = entry.path.read_bytes() if entry is not None else None
+        except OSError:  # removed since the folder was listed
+            data = None
+        if entry is None or data is None:
             raise StarletteHTTPException(404, f"no brief {filename!r}")
-        data = entry.path.read_bytes()
         key = briefs.known_key(data, fmt, entry.template)
         if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
             return not_modified(briefs.etag_for_key(key))

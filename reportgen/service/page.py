@@ -7,6 +7,7 @@ back with the list of problems, each next to its line number and the lines aroun
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,8 @@ async def _facts_from_form(request: Request, form: Any) -> Upload:
     if served:
         entry = await request.app.state.catalog.find(served)
         if entry is not None:
-            return Upload(entry.path.read_bytes(), entry.path.name)
+            with contextlib.suppress(OSError):  # removed since the folder was listed
+                return Upload(entry.path.read_bytes(), entry.path.name)
         raise UserError(f"no served brief {served!r}")
     raise UserError("choose a facts file to upload, paste facts, or pick a served brief")
 

@@ -437,3 +437,17 @@ def test_page_without_facts_says_so(client: TestClient) -> None:
     response = client.post("/", data={"format": "pdf"})
     assert response.status_code == 400
     assert "choose a facts file" in response.text
+
+
+def test_page_upload_over_limit_is_a_413_page(
+    fake_build: FakeBuild, make_settings: Callable[..., ServiceSettings]
+) -> None:
+    with TestClient(create_app(make_settings(max_body=2000))) as small:
+        response = small.post(
+            "/",
+            files={"facts": ("big.yaml", b"#" * 5000, "application/yaml")},
+            headers={"Accept": "text/html,application/xhtml+xml"},
+        )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "File too large" in response.text
