@@ -37,6 +37,10 @@ app = create_app(
     )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+# Valid-looking requests and deliberately invalid ones (wrong types, missing fields).
+schema.config.generation.update(
+    modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+)
 
 CHECKS = [
     not_a_server_error,
