@@ -26,8 +26,11 @@ Path = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{t}" for t in ("str", "int", "bool", "null", "timestamp", "float")}
-# Characters YAML refuses in a stream; we find them first so the error can name the field.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Characters YAML refuses in a stream, or reads as line breaks (NEL, LS, PS) where an editor
+# shows none; found first, so the error names the field and line numbers match the editor's.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
 
 
 class ReadError(Exception):
@@ -79,7 +82,12 @@ def parse_text(text: str, json_like: bool = False) -> Parsed:
     bad = [(m.start(), m.group()) for m in _FORBIDDEN.finditer(text)]
     if bad:  # replace so the parser goes on; reported per field once the nodes are known
         text = _FORBIDDEN.sub("\ufffd", text)
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses that we did not expect
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        message = f"not valid YAML: character U+{exc.character:04X} is not allowed"
+        raise ReadError(message, line) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -224,10 +224,12 @@ def test_control_characters_in_text_name_the_field(escape: str, shown: str) -> N
     assert shown in problem.message
 
 
-def test_raw_control_character_in_the_file_names_the_field() -> None:
-    problem = only(mutate("    summary: The first section.", "    summary: The \x07 first."))
+@pytest.mark.parametrize("char", ["\x07", "\x7f", "\x85", "\u2028", "\u2029", "\ud800", "\uffff"])
+def test_raw_bad_character_in_the_text_names_the_field(char: str) -> None:
+    # a str (not bytes) can carry a lone surrogate: the service may hand one over
+    problem = only(mutate("    summary: The first section.", f"    summary: The {char} first."))
     assert (problem.path, problem.line) == ("sections[0].summary", 10)
-    assert "U+0007" in problem.message
+    assert f"U+{ord(char):04X}" in problem.message
 
 
 def test_tab_and_newline_are_allowed_in_text() -> None:
