@@ -60,10 +60,9 @@ class FontSet:
 def _register(path: Path) -> str:
     """Return the reportlab name of the TrueType font at `path`, registering it if new."""
     name = path.stem
-    try:
-        font = pdfmetrics.getFont(name)
-    except KeyError:
-        font = None
+    # Look only among registered fonts: pdfmetrics.getFont() on an unknown name first searches
+    # the disk for a Type 1 font of that name, which costs a tenth of a second per font.
+    font = pdfmetrics.getFont(name) if name in pdfmetrics.getRegisteredFontNames() else None
     if font is not None and Path(getattr(font.face, "filename", "")) == path:
         return name
     if font is not None:  # same stem, another file: keep both apart
