@@ -18,7 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from reportgen import __version__
 from reportgen.errors import FactsError, Problem, RenderTimeout, UserError
+from reportgen.service.briefs import check_format
 from reportgen.service.rendering import QueueFull, RendererUnavailable
+from reportgen.service.responses import document_response, status_of
 from reportgen.service.uploads import Upload, upload_from_form_file
 
 router = APIRouter(include_in_schema=False)
@@ -139,9 +141,6 @@ async def _facts_from_form(request: Request, form: Any) -> Upload:
 @router.post("/", response_class=HTMLResponse)
 async def submit(request: Request) -> Response:
     """Return the brief as a download, or the page again with what went wrong."""
-    from reportgen.service.app import document_response, status_of
-    from reportgen.service.briefs import check_format
-
     form = await request.form(max_files=2, max_fields=10)
     kept = {
         "facts_text": str(form.get("facts_text") or "")

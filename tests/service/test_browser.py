@@ -142,6 +142,7 @@ def test_bad_facts_show_errors_next_to_line_numbers(
     server: str, browser: tuple[Any, Path], tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver, downloads = browser
     bad = tmp_path / "bad.yaml"
@@ -149,8 +150,9 @@ def test_bad_facts_show_errors_next_to_line_numbers(
     driver.get(f"{server}/")
     driver.find_element(By.ID, "facts").send_keys(str(bad))
     driver.find_element(By.ID, "build").click()
+    # The answer is a new page: wait for it rather than read the old one.
+    WebDriverWait(driver, 30).until(lambda d: d.title.startswith("Error:"))
     errors = driver.find_element(By.ID, "errors")
-    assert driver.title.startswith("Error:")
     assert errors.get_attribute("role") == "alert"
     items = errors.find_elements(By.CSS_SELECTOR, ".problems li")
     assert items
