@@ -62,6 +62,7 @@ def _fail(file: str, message: str, line: int | None = None, path: str = "") -> F
 def parse_facts(text: str | bytes, filename: str = "<facts>") -> Facts:
     """Return the validated facts of a YAML or JSON text; raise FactsError listing every problem."""
     json_like = filename.lower().endswith(".json")
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     try:
         if isinstance(text, bytes):
             if len(text) > MAX_BYTES:
@@ -70,7 +71,9 @@ def parse_facts(text: str | bytes, filename: str = "<facts>") -> Facts:
         parsed = parse_text(text, json_like)
     except ReadError as exc:
         raise _fail(filename, exc.message, exc.line, format_path(exc.path)) from None
-    return _validate(parsed, filename)
+    facts = _validate(parsed, filename)
+    facts._source_bytes = raw
+    return facts
 
 
 def _validate(parsed: Parsed, filename: str) -> Facts:

@@ -394,6 +394,7 @@ class Facts(Strict):
     sources: list[Source] = Field([], description="Cited by id; numbered in this order.")
     _warnings: list[Problem] = PrivateAttr(default_factory=list)
     _file: str = PrivateAttr("<facts>")
+    _source_bytes: bytes | None = PrivateAttr(None)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -404,6 +405,11 @@ class Facts(Strict):
     def file(self) -> str:
         """Return the name of the file these facts came from."""
         return self._file
+
+    @property
+    def source_bytes(self) -> bytes | None:
+        """Return the bytes the facts were read from (what a build hashes), or None."""
+        return self._source_bytes
 
     def source_number(self, source_id: str) -> int:
         """Return the 1-based number of a source; raise KeyError for an unknown id."""

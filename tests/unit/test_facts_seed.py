@@ -147,3 +147,8 @@ def test_facts_dump_to_json_with_iso_dates(facts: Facts) -> None:
     assert dumped["sources"][1]["date"] == "2023"
     assert dumped["exchange_rates"][0]["from"] == "USD"
     assert dumped["budget"]["programmes"][1]["amount"] == "16300"
+
+
+def test_facts_keep_the_bytes_they_came_from(facts: Facts) -> None:
+    assert facts.source_bytes == SEED.read_bytes()
+    assert facts.file == str(SEED)
