@@ -137,7 +137,7 @@ Sources = Annotated[list[Id], Field(description="Ids of the sources this rests o
 
 
 class Strict(BaseModel):
-    """Base of the facts models: unknown fields are errors; values are checked on assignment."""
+    """Base of the facts models: unknown fields are errors, so a typo is caught."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -168,7 +168,7 @@ class Meta(Strict):
 
     @model_validator(mode="after")
     def _defaults(self) -> Meta:
-        """Fill the short title and slug from the title when they are not given."""
+        """Return the meta with short title and slug filled from the title when not given."""
         if self.short_title is None:
             self.short_title = self.title
         if self.slug is None:
@@ -192,7 +192,7 @@ class Highlight(Strict):
 
     @model_validator(mode="after")
     def _value_or_budget(self, info: ValidationInfo) -> Highlight:
-        """Require exactly one of value and budget; a budget id becomes its formatted amount."""
+        """Return the highlight with a budget id turned into its amount; one of value/budget."""
         if (self.value is None) == (self.budget is None):
             raise _custom("highlight", "give either 'value' or 'budget' (a budget line id)")
         resolver = getattr(info.context, "resolver", None) if info.context else None
@@ -246,7 +246,7 @@ class Section(Strict):
 
     @model_validator(mode="after")
     def _content(self) -> Section:
-        """Derive the id from the heading; require some content."""
+        """Return the section with its id derived from the heading; it must have content."""
         if self.id is None:
             self.id = slugify(self.heading)
         if not (self.paragraphs or self.points or self.subsections or self.summary):
@@ -265,7 +265,7 @@ class Period(Strict):
 
     @model_validator(mode="after")
     def _positive(self) -> Period:
-        """Require a period of one year or more."""
+        """Return the period if it lasts one year or more."""
         if self.years <= 0:
             raise _custom("period", f"years must be 1 or more, got {self.years}")
         return self
@@ -333,7 +333,7 @@ class ExchangeRate(Strict):
 
     @model_validator(mode="after")
     def _positive(self) -> ExchangeRate:
-        """Require a positive rate between two different currencies."""
+        """Return the rate if it is positive and between two different currencies."""
         if self.rate <= 0:
             raise _custom("rate", "rate must be greater than zero")
         if self.from_ == self.to:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo
@@ -76,9 +77,7 @@ def resolve(text: str, lookup: Callable[[str, str | None], str]) -> str:
 
 def _coerce_scalar(value: Any) -> Any:
     """Return numbers as text, so `label: 2023` is the text "2023" rather than an error."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if type(value).__name__ == "Decimal":
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
     return value
 
