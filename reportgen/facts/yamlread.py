@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_BYTES = 5 * 1024 * 1024  # a brief's facts are a few kilobytes; 5 MiB is generous
 MAX_DEPTH = 40  # the model nests at most ~10 levels (sub-sections of sub-sections)
 MAX_ALIASES = 100  # anchors are a convenience; a bomb needs many aliases
-MAX_NODES = 100_000  # nodes after expanding aliases ("billion laughs" stops here)
+MAX_NODES = 20_000  # values, aliases expanded; the seed has ~400 ("billion laughs" stops here)
 
 Path = tuple[str | int, ...]
 
@@ -174,6 +174,7 @@ class _BoundedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         """Return the composed node, after checking the alias and depth limits."""
@@ -185,6 +186,12 @@ class _BoundedLoader(yaml.SafeLoader):
                     f"more than {MAX_ALIASES} aliases (*name); the file looks like an alias bomb",
                     mark.line + 1,
                 )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:  # stop composing early: a facts file is a few hundred values
+            mark = self.peek_event().start_mark
+            raise ReadError(
+                f"more than {MAX_NODES} values; a facts file holds a few hundred", mark.line + 1
+            )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             mark = self.peek_event().start_mark

@@ -153,6 +153,12 @@ def test_alias_bomb_is_rejected() -> None:
     assert "alias bomb" in problem.message
 
 
+def test_too_many_values_without_aliases() -> None:
+    text = MINIMAL.replace("  - Three.\n", "  - Three.\n" * 30_000)
+    problem = only(text)
+    assert problem.message == "more than 20000 values; a facts file holds a few hundred"
+
+
 def test_too_many_aliases() -> None:
     text = "a: &a x\nb: [" + ", ".join(["*a"] * 150) + "]\n"
     assert "more than 100 aliases" in only(text).message
