@@ -239,9 +239,30 @@ class Document:
 _NODE_TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
-        Text, Strong, Emph, Link, Cite, LineBreak, Heading, Paragraph, ListItem, BulletList,
-        Cell, Table, Callout, KeyFigure, KeyFigures, Bar, BarChart, Milestone, TimelineChart,
-        Figure, TableOfContents, PageBreak, Meta, Document,
+        Text,
+        Strong,
+        Emph,
+        Link,
+        Cite,
+        LineBreak,
+        Heading,
+        Paragraph,
+        ListItem,
+        BulletList,
+        Cell,
+        Table,
+        Callout,
+        KeyFigure,
+        KeyFigures,
+        Bar,
+        BarChart,
+        Milestone,
+        TimelineChart,
+        Figure,
+        TableOfContents,
+        PageBreak,
+        Meta,
+        Document,
     )
 }
 
