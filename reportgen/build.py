@@ -116,14 +116,63 @@ def dependencies_hash(template: str, templates_dirs: Sequence[Path] = ()) -> str
     That is the template's files and those of every template it extends (their names and
     bytes, so the theme file counts), the fonts, and reportgen itself.
     """
-    from reportgen.templating import template_files
-
     digest = hashlib.sha256(_code_and_fonts_hash().encode())
     digest.update(template.encode())
-    for path in template_files(template, list(templates_dirs)):
+    for path in _template_files(template, templates_dirs):
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(_file_digest(path))
     return digest.hexdigest()
+
+
+# Finding a template's files parses its templates; a long-running process (a service, a
+# batch of a thousand briefs) asks again and again. Answers are kept while the files, their
+# folders and the search roots are unchanged (same mtime and size), so an edit is seen at once.
+_FILES_CACHE: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[int, int], ...], list[Path]]] = {}
+
+
+def _stamp(paths: Iterable[Path]) -> tuple[tuple[int, int], ...]:
+    """Return (mtime_ns, size) of each path; (-1, -1) for one that is gone."""
+    stamps = []
+    for path in paths:
+        try:
+            st = path.stat()
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append((-1, -1))
+    return tuple(stamps)
+
+
+def _watched(files: list[Path], templates_dirs: Sequence[Path]) -> list[Path]:
+    """Return the paths whose change can change a template's files: files, folders, roots."""
+    from reportgen.templating.env import search_path
+
+    folders = sorted({p.parent for p in files})
+    return [*files, *folders, *search_path(list(templates_dirs))]
+
+
+def _template_files(template: str, templates_dirs: Sequence[Path]) -> list[Path]:
+    """Return template_files(template), from the cache while nothing it depends on changed."""
+    from reportgen.templating import template_files
+
+    key = (template, tuple(str(d) for d in templates_dirs))
+    hit = _FILES_CACHE.get(key)
+    if hit is not None and hit[0] == _stamp(_watched(hit[1], templates_dirs)):
+        return hit[1]
+    files = template_files(template, list(templates_dirs))
+    _FILES_CACHE[key] = (_stamp(_watched(files, templates_dirs)), files)
+    return files
+
+
+@cache
+def _digest_of(path: Path, mtime_ns: int, size: int) -> bytes:
+    """Return the SHA-256 of a file's bytes (cached per path, mtime and size)."""
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _file_digest(path: Path) -> bytes:
+    """Return the SHA-256 of a file, read again only when its mtime or size changed."""
+    st = path.stat()
+    return _digest_of(path, st.st_mtime_ns, st.st_size)
 
 
 def content_hash(facts_bytes: bytes, template: str, templates_dirs: Sequence[Path] = ()) -> str:
@@ -155,18 +204,28 @@ def _load(facts: Any) -> tuple[Any, bytes]:
 
 
 def theme_for(template: str, templates_dirs: Sequence[Path] = ()) -> Any:
-    """Return the Theme of a template: its `theme.yaml` if it has one, else the house theme."""
-    from reportgen.templating import template_files
+    """Return the Theme of a template: the nearest `theme.yaml`, else the house theme.
+
+    The template's own folder comes first, then the folders of the templates it extends.
+    """
+    from reportgen.templating import find_template
     from reportgen.theme import default_theme
 
-    for path in template_files(template, list(templates_dirs)):
-        if path.name == "theme.yaml":
-            try:
-                from reportgen.themefile import load_theme
-            except ImportError:  # theme files arrive with the pictures work
-                break
-            return load_theme(path)
-    return default_theme()
+    own = find_template(template, list(templates_dirs)).path
+    themes = [p for p in _template_files(template, templates_dirs) if p.name == "theme.yaml"]
+    themes.sort(key=lambda p: p.parent != own)
+    if not themes:
+        return default_theme()
+    st = themes[0].stat()
+    return _load_theme(themes[0], st.st_mtime_ns, st.st_size)
+
+
+@cache
+def _load_theme(path: Path, mtime_ns: int, size: int) -> Any:
+    """Return the theme read from `path` (cached per path, mtime and size)."""
+    from reportgen.themefile import load_theme
+
+    return load_theme(path)
 
 
 def render_formats(doc: Any, formats: Sequence[str], theme: Any) -> tuple[dict[str, bytes], dict]:
