@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,23 @@ def render_markdown(
 ) -> str:
     """Return the constrained Markdown that `template` (default: the facts' own) renders."""
     info = find_template(template or str(facts.meta.template), templates_dirs)
-    env = make_environment(templates_dirs, sandboxed=sandboxed)
+    env = _environment(tuple(Path(d) for d in templates_dirs), sandboxed)
     # the template sees its own description as plain values: no Path objects in the sandbox
     about = {"name": info.name, "description": info.description, "pages": info.pages}
     context = {"facts": facts, "meta": facts.meta, "template": about}
     return render_template(env, info.entry_name, context)
+
+
+@lru_cache(maxsize=16)
+def _environment(templates_dirs: tuple[Path, ...], sandboxed: bool) -> Any:
+    """Return a Jinja2 environment per search path, kept so templates compile once.
+
+    Compiling the templates costs more than rendering them; the environment reloads a
+    template whose file changed (auto_reload), so a long-running service sees edits.
+    """
+    env = make_environment(templates_dirs, sandboxed=sandboxed)
+    env.auto_reload = True
+    return env
 
 
 def build_document(
