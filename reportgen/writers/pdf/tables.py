@@ -114,6 +114,9 @@ def _unwrap_numbers(node: TableNode, widths: list[float], styles: Styles) -> lis
         for i, cell in enumerate(row[: len(widths)]):
             text = plain_text(cell.content)
             if cell.align == "right":
+                # A header may wrap between words ("Share of / parent"); a figure may not.
+                if row is node.header:
+                    text = max(text.split(), key=len, default="")
                 need[i] = max(need[i], stringWidth(text, font, size) + 2 * _CELL_PAD + 1)
             else:
                 longest = max(text.split(), key=len, default="")
