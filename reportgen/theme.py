@@ -80,7 +80,8 @@ class Theme:
     sizes: Sizes = field(default_factory=Sizes)
     spacing: Spacing = field(default_factory=Spacing)
     page_size: str = "A4"
-    margins_mm: tuple[float, float, float, float] = (20.0, 18.0, 20.0, 18.0)  # top right bottom left
+    # top, right, bottom, left
+    margins_mm: tuple[float, float, float, float] = (20.0, 18.0, 20.0, 18.0)
     logo: bytes | None = None  # PNG bytes of an organisation logo, if any
 
     def page_mm(self) -> tuple[float, float]:
