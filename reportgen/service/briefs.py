@@ -118,11 +118,11 @@ class BriefService:
                 return await asyncio.shield(pending), True
         job = RenderJob(facts, filename, fmt, template, self.templates_dirs)
         if key is None:
-            return await self._render(job), False
+            return await self._render(job, None), False
         future: asyncio.Future[CachedDocument] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            doc = await self._render(job)
+            doc = await self._render(job, key)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -135,19 +135,31 @@ class BriefService:
         future.set_result(doc)
         return doc, False
 
-    async def _render(self, job: RenderJob) -> CachedDocument:
-        """Render `job` in the pool, store the result in the cache and return it."""
+    async def _render(self, job: RenderJob, key: str | None) -> CachedDocument:
+        """Render `job` in the pool, store the result in the cache and return it.
+
+        The key is always computed here, in the process that will look it up again: a key
+        from the render worker could differ (another process, perhaps another code version).
+        """
         result: Rendered = await self.renderer.run(render_in_worker, job)
-        self._learn_template(job.facts, result.template if job.template is None else None)
+        if job.template is None:
+            self._learn_template(job.facts, result.template)
+        if key is None:
+            key = self.known_key(job.facts, job.fmt, result.template)
+        if key is None:  # the template went away meanwhile: send it, but do not keep it
+            etag = make_etag(hashlib.sha256(result.body).hexdigest(), result.fmt)
+        else:
+            etag = self.etag_for_key(key)
         doc = CachedDocument(
             body=result.body,
             fmt=result.fmt,
             slug=result.slug,
             title=result.title,
-            etag=make_etag(result.content_hash, result.fmt),
+            etag=etag,
             pages=result.pages,
         )
-        self.cache.put(f"{result.content_hash}.{result.fmt}", doc)
+        if key is not None:
+            self.cache.put(key, doc)
         return doc
 
     def _learn_template(self, facts: bytes, template: str | None) -> None:

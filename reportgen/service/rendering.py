@@ -73,7 +73,6 @@ class Rendered:
     title: str
     date: str
     template: str
-    content_hash: str
     fmt: str
     body: bytes
     pages: int | None
@@ -195,9 +194,6 @@ def render_in_worker(job: RenderJob) -> Rendered | Failed:
         title=brief.title,
         date=brief.date,
         template=brief.template,
-        # Keyed on the uploaded bytes (not on a re-serialised Facts) so the service can find
-        # the same entry again before rendering.
-        content_hash=_prints(job.templates_dirs).content_hash(job.facts, brief.template),
         fmt=job.fmt,
         body=brief.outputs[job.fmt],
         pages=brief.pages.get(job.fmt),

@@ -63,6 +63,17 @@ def test_post_seed_returns_a_real_pdf(server: str) -> None:
     assert int(response.headers["x-reportgen-pages"]) >= 1
 
 
+def test_repeated_post_is_a_cache_hit_with_the_same_etag(server: str) -> None:
+    body = SEED.read_bytes() + b"\n# cache test\n"
+    first = httpx.post(f"{server}/v1/briefs", content=body, headers=YAML, timeout=60)
+    second = httpx.post(f"{server}/v1/briefs", content=body, headers=YAML, timeout=60)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["x-reportgen-cache"] == "miss"
+    assert second.headers["x-reportgen-cache"] == "hit"
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.content == first.content
+
+
 def test_served_docx_opens_in_python_docx(server: str) -> None:
     import docx
 
