@@ -20,7 +20,7 @@ from reportgen.facts.models import (
     TimelineEvent,
 )
 from reportgen.facts.money import Ledger
-from reportgen.facts.problems import Path, format_path
+from reportgen.facts.problems import Path, format_path, known_names
 from reportgen.numbers import format_amount
 
 
@@ -177,7 +177,8 @@ def check_budget(
             findings.append(
                 Finding(
                     (*path, "parent"),
-                    f"unknown parent '{line.parent}' (budget lines: {', '.join(ledger.lines)})",
+                    f"unknown parent '{line.parent}' "
+                    + known_names(line.parent, list(ledger.lines)),
                 )
             )
         elif parent is line:

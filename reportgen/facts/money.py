@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from reportgen.facts.models import Budget, BudgetLine, ExchangeRate, Period
+from reportgen.facts.problems import known_names
 from reportgen.numbers import format_amount, format_money
 
 
@@ -90,10 +91,9 @@ class Ledger:
         """Return the text for `{line_id}` or `{line_id.cur}`; ValueError when it cannot be made."""
         line = self.lines.get(line_id)
         if line is None:
-            known = ", ".join(sorted(self.lines)) or "none"
             raise ValueError(
                 f"unknown placeholder '{{{line_id}}}': no budget line '{line_id}'"
-                f" (budget lines: {known})"
+                f" {known_names(line_id, list(self.lines))}"
             )
         if currency is None:
             return self.native_text(line)

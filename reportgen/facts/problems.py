@@ -138,3 +138,16 @@ def from_validation_error(
         path = (*prefix, *loc)
         problems.append(locator.problem(path, _message(error, root)))
     return problems
+
+
+def known_names(wanted: str, names: Sequence[str], label: str = "budget lines") -> str:
+    """Return a short hint naming the choices: all of a few, or the closest of many.
+
+    "(budget lines: cmm, ncmm)" for a short list; "(did you mean 'line-10'? 2000 budget lines)"
+    for a long one, so a message stays one readable line whatever the file's size.
+    """
+    if len(names) <= 8:
+        return f"({label}: {', '.join(sorted(names)) or 'none'})"
+    close = difflib.get_close_matches(wanted, names, n=3)
+    guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+    return f"({guess}{len(names)} {label})"
