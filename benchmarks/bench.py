@@ -110,7 +110,7 @@ def large(rows: int) -> dict:
         section["id"] = f"s{i}"
         section["heading"] = f"{section['heading']} ({i + 1})"
         data["sections"].append(section)
-    lines = data["budget"]["programmes"][:2]
+    lines = data["budget"]["programmes"][:3]  # the seed text cites all three
     for i in range(rows - len(lines)):
         lines.append(
             {

@@ -37,10 +37,18 @@ def figure_markdown(chart: model.Chart, caption: str, alt: str) -> MarkdownSafe:
     return MarkdownSafe("\n".join(lines))
 
 
-def budget_bar_chart(facts: Any) -> model.BarChart:
-    """Return the budget as bars in the reporting currency, in millions ("of which" nested)."""
+MAX_BARS = 15  # a bar chart past this is a table drawn badly; the table is in the brief
+
+
+def budget_bar_chart(facts: Any, max_bars: int = MAX_BARS) -> model.BarChart:
+    """Return the budget as bars in the reporting currency, in millions ("of which" nested).
+
+    With more lines than `max_bars`, the largest programmes (each with its "of which" lines)
+    are kept, in the table's order, until the bars would pass the limit.
+    """
     table = facts.budget_table()
     names = {row.id: str(row.name) for row in table.rows}
+    rows = _largest_programmes(table.rows, max_bars)
     bars = tuple(
         model.Bar(
             label=str(row.name),
@@ -49,9 +57,29 @@ def budget_bar_chart(facts: Any) -> model.BarChart:
             note=str(row.native) if str(row.native) != str(row.reporting) else "",
             parent=names.get(row.parent) if getattr(row, "parent", None) else None,
         )
-        for row in table.rows
+        for row in rows
     )
     return model.BarChart(bars=bars, unit=f"{table.reporting_currency} million")
+
+
+def _largest_programmes(rows: list[Any], max_bars: int) -> list[Any]:
+    """Return the rows of the largest top-level programmes and their parts, within max_bars."""
+    if len(rows) <= max_bars:
+        return list(rows)
+    parts: dict[Any, list[Any]] = {}
+    for row in rows:
+        if getattr(row, "parent", None):
+            parts.setdefault(row.parent, []).append(row)
+    top = [row for row in rows if not getattr(row, "parent", None)]
+    kept: set[Any] = set()
+    count = 0
+    for row in sorted(top, key=lambda r: Decimal(r.reporting_value), reverse=True):
+        size = 1 + len(parts.get(row.id, []))
+        if count + size > max_bars:
+            continue
+        kept.add(row.id)
+        count += size
+    return [row for row in rows if row.id in kept or getattr(row, "parent", None) in kept]
 
 
 def timeline_milestones(facts: Any) -> model.TimelineChart:
@@ -95,6 +123,10 @@ def budget_chart(
 ) -> MarkdownSafe:
     """Return the budget bar chart as a `::: figure` block (template function)."""
     chart = budget_bar_chart(context["facts"])
+    programmes = [r for r in context["facts"].budget_table().rows if not getattr(r, "parent", None)]
+    shown = sum(1 for b in chart.bars if b.parent is None)
+    if shown < len(programmes):
+        caption = f"{caption} (the {shown} largest of {len(programmes)} programmes)"
     alt = alt or "Bar chart: " + "; ".join(f"{b.label}: {b.value_label}" for b in chart.bars)
     return figure_markdown(chart, caption, alt)
 
