@@ -13,7 +13,11 @@ when the last is answered) for `--duration` seconds:
 
 Prints a Markdown table: requests per second, p50 and p99 latency, errors (anything but 200,
 and transport failures), and the peak memory of the server's processes (the sum of their
-proportional set sizes, sampled every 0.25 s). The whole run is bounded in time.
+proportional set sizes, sampled every 0.25 s), and the server's CPU time per answered request
+(user + system seconds of all its processes over the phase, divided by the requests): on a
+shared, noisy machine that figure moves much less than requests/s, and cores / CPU-per-request
+is the throughput the server would reach with the cores to itself. The whole run is bounded
+in time.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     peak_mib: float
+    cpu_ms_per_request: float
     error_kinds: dict[str, int]
 
 
@@ -126,6 +131,19 @@ class MemorySampler:
         for proc in [self.root, *self.root.children(recursive=True)]:
             try:
                 total += proc.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+        return total
+
+    def cpu_seconds(self) -> float:
+        """Return the user+system CPU seconds used so far by the process tree's live members."""
+        import psutil
+
+        total = 0.0
+        for proc in [self.root, *self.root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         return total
@@ -273,6 +291,7 @@ def run_phase(base: str, pid: int, mode: str, clients: int, seconds: float, proc
         if share
     ]
     with MemorySampler(pid) as memory:
+        cpu_before = memory.cpu_seconds()
         started = time.monotonic()
         for worker in workers:
             worker.start()
@@ -280,6 +299,7 @@ def run_phase(base: str, pid: int, mode: str, clients: int, seconds: float, proc
         for worker in workers:
             worker.join(10)
         elapsed = time.monotonic() - started
+        cpu_used = memory.cpu_seconds() - cpu_before
     latencies = sorted(x for r in results for x in r["latencies"])
     kinds: dict[str, int] = {}
     for r in results:
@@ -301,6 +321,7 @@ def run_phase(base: str, pid: int, mode: str, clients: int, seconds: float, proc
         p50_ms=round(statistics.median(latencies) * 1000, 1) if latencies else float("nan"),
         p99_ms=round(pct(0.99), 1),
         peak_mib=round(memory.peak / 2**20, 1),
+        cpu_ms_per_request=round(cpu_used * 1000 / max(1, len(latencies)), 2),
         error_kinds=kinds,
     )
 
@@ -329,14 +350,15 @@ def markdown(results: list[Result], args: argparse.Namespace) -> str:
         ),
         f"Server: {args.workers} uvicorn worker(s), max queue {args.max_queue} per worker.",
         "",
-        "| mode | clients | requests/s | p50 ms | p99 ms | errors | peak memory MiB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| mode | clients | requests/s | p50 ms | p99 ms | errors | peak memory MiB "
+        "| server CPU ms/request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         errors = f"{r.errors} {r.error_kinds}" if r.errors else "0"
         lines.append(
             f"| {r.mode} | {r.clients} | {r.rps} | {r.p50_ms} | {r.p99_ms} | {errors} | "
-            f"{r.peak_mib} |"
+            f"{r.peak_mib} | {r.cpu_ms_per_request} |"
         )
     return "\n".join(lines) + "\n"
 
