@@ -20,7 +20,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_BYTES = 5 * 1024 * 1024  # a brief's facts are a few kilobytes; 5 MiB is generous
 MAX_DEPTH = 40  # the model nests at most ~10 levels (sub-sections of sub-sections)
 MAX_ALIASES = 100  # anchors are a convenience; a bomb needs many aliases
-MAX_NODES = 20_000  # values, aliases expanded; the seed has ~400 ("billion laughs" stops here)
+# Values, aliases expanded: the seed has ~400, a brief with a 2,000-line budget annex ~20,000;
+# a "billion laughs" file stops here, measured without expanding it.
+MAX_NODES = 100_000
+TOO_MANY_VALUES = (
+    f"more than {MAX_NODES} values; a facts file holds hundreds, a large annex thousands"
+)
 
 Path = tuple[str | int, ...]
 
@@ -214,9 +219,7 @@ def _check_events(events: Any) -> None:
             continue
         nodes += 1
         if nodes > MAX_NODES:
-            raise ReadError(
-                f"more than {MAX_NODES} values; a facts file holds a few hundred", _line(event)
-            )
+            raise ReadError(TOO_MANY_VALUES, _line(event))
 
 
 def _line(event: Any) -> int | None:
@@ -245,11 +248,9 @@ class _BoundedLoader(yaml.SafeLoader):
                     mark.line + 1,
                 )
         self._nodes += 1
-        if self._nodes > MAX_NODES:  # stop composing early: a facts file is a few hundred values
+        if self._nodes > MAX_NODES:  # stop composing early, before memory grows
             mark = self.peek_event().start_mark
-            raise ReadError(
-                f"more than {MAX_NODES} values; a facts file holds a few hundred", mark.line + 1
-            )
+            raise ReadError(TOO_MANY_VALUES, mark.line + 1)
         self._depth += 1
         if self._depth > MAX_DEPTH:
             mark = self.peek_event().start_mark
