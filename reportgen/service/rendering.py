@@ -304,6 +304,8 @@ class Renderer:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
+        # The workers are gone; now the pool's thread and queues can be released for good.
+        executor.shutdown(wait=True)
 
     def _replace_pool(self) -> None:
         """Kill the pool's processes (one is stuck or dead) and start a new pool lazily."""
