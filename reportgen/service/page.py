@@ -60,6 +60,16 @@ class ShownProblem:
     snippet: tuple[SnippetLine, ...]
 
 
+def size_text(n: int) -> str:
+    """Return a byte count as people read it: `1 MiB`, `512 KiB`, `900 bytes`."""
+    mib, kib = 1024 * 1024, 1024
+    if n >= mib and n % mib == 0:
+        return f"{n // mib} MiB"
+    if n >= kib:
+        return f"{n / kib:.0f} KiB"
+    return f"{n} bytes"
+
+
 def snippet(lines: list[str], line: int | None) -> tuple[SnippetLine, ...]:
     """Return the lines around `line` (1-based) of the uploaded text; empty without a line."""
     if line is None or not 1 <= line <= len(lines):
@@ -105,7 +115,7 @@ async def render_page(
         message=message,
         problems=problems or [],
         form=form or {},
-        max_body=settings.max_body,
+        max_body=size_text(settings.max_body),
         **await _choices(request),
     )
     headers = dict(SECURITY_HEADERS)

@@ -98,3 +98,12 @@ def test_problems_shown_in_line_order_with_their_lines() -> None:
     ]
     assert [line.number for line in shown[1].snippet] == [3, 4, 5, 6]
     assert shown[2].snippet == ()
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(1024 * 1024, "1 MiB"), (512 * 1024, "512 KiB"), (900, "900 bytes")]
+)
+def test_size_text(n: int, text: str) -> None:
+    from reportgen.service.page import size_text
+
+    assert size_text(n) == text
