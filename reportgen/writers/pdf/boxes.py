@@ -17,7 +17,6 @@ from reportlab.platypus import (
     HRFlowable,
     Image,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -26,6 +25,7 @@ from reportlab.platypus import (
 from reportgen.errors import LayoutError
 from reportgen.model import KeyFigure, KeyFigures, Meta
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.paragraphs import WrapOnceParagraph
 from reportgen.writers.pdf.styles import Styles
 
 _LOGO_HEIGHT = 30.0  # pt; the logo sits right of the organisation line
@@ -53,7 +53,7 @@ def _masthead(
     org: list[Flowable] = []
     if meta.organisation:
         markup = renderer.text(meta.organisation.upper())
-        org.append(Paragraph(markup.text, styles.get("organisation", markup.shaped)))
+        org.append(WrapOnceParagraph(markup.text, styles.get("organisation", markup.shaped)))
     if logo is None:
         return org
     image = logo_image(logo)
@@ -89,7 +89,7 @@ def title_block(
 
     def para(text: str, style: str) -> None:
         markup = renderer.text(text)
-        out.append(Paragraph(markup.text, styles.get(style, markup.shaped)))
+        out.append(WrapOnceParagraph(markup.text, styles.get(style, markup.shaped)))
 
     para(meta.title, "title")
     if meta.subtitle:
@@ -177,11 +177,11 @@ def _key_figure_cell(
         if value.shaped
         else value_style
     )
-    parts: list[Flowable] = [Paragraph(value.text, style)]
+    parts: list[Flowable] = [WrapOnceParagraph(value.text, style)]
     for inlines, name in ((kf.label, "kf_label"), (kf.context, "kf_context")):
         markup = renderer.markup(inlines)
         if markup.text:
-            parts.append(Paragraph(markup.text, styles.get(name, markup.shaped)))
+            parts.append(WrapOnceParagraph(markup.text, styles.get(name, markup.shaped)))
     return parts
 
 
@@ -232,6 +232,6 @@ def key_figures_box(
     parts: list[Flowable] = [Spacer(1, 4)]  # set the boxes apart from a list just above
     if node.title:
         markup = renderer.markup(node.title)
-        parts.append(Paragraph(markup.text, styles.get("callout_title", markup.shaped)))
+        parts.append(WrapOnceParagraph(markup.text, styles.get("callout_title", markup.shaped)))
     parts += [grid, Spacer(1, styles.para["body"].spaceAfter + 6)]
     return KeepTogether(parts)

@@ -16,6 +16,7 @@ from reportgen.model import Cell, Text, plain_text
 from reportgen.model import Table as TableNode
 from reportgen.writers.pdf.fonts import has_devanagari
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.paragraphs import WrapOnceParagraph
 from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
 
@@ -55,7 +56,7 @@ def _cell(
     markup = renderer.markup(cell.content, bold=bold)
     style = styles.get(f"{'head' if header else 'cell'}-{align}", markup.shaped)
     text = f"<b>{markup.text}</b>" if bold and not header else markup.text
-    return Paragraph(text, style)
+    return WrapOnceParagraph(text, style)
 
 
 def _plain(cell: Cell, font: str, size: float, width: float) -> str | None:

@@ -23,6 +23,7 @@ from reportgen.model import Block, plain_text
 from reportgen.theme import Theme
 from reportgen.writers.pdf.boxes import callout_box, key_figures_box
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.paragraphs import WrapOnceParagraph
 from reportgen.writers.pdf.safety import clean_text, quote_attribute
 from reportgen.writers.pdf.styles import Styles
 from reportgen.writers.pdf.tables import build_table
@@ -46,7 +47,7 @@ def document_anchors(blocks: Iterable[Block]) -> frozenset[str]:
 _UNSPLIT_LINES = 4  # a paragraph this short moves whole to the next page rather than split
 
 
-class BodyParagraph(Paragraph):
+class BodyParagraph(WrapOnceParagraph):
     """A paragraph that splits across pages only when it is longer than four lines.
 
     With widows and orphans already barred, a short paragraph would split two and two at
@@ -63,7 +64,7 @@ class BodyParagraph(Paragraph):
         return parts
 
 
-class HeadingParagraph(Paragraph):
+class HeadingParagraph(WrapOnceParagraph):
     """A heading paragraph carrying its outline entry (title, destination key, level)."""
 
     outline_entry: tuple[str, str, int] | None = None
