@@ -18,7 +18,6 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -500,6 +499,9 @@ def _run_jobs(
         for job in todo:
             yield job, _build_job(job)
         return
+    # Imported here: a one-brief build does not pay for multiprocessing's import.
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     # Results are taken in submission order so progress and the manifest are deterministic.
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures: list[tuple[_Job, Future]] = [(job, pool.submit(_build_job, job)) for job in todo]
