@@ -222,17 +222,25 @@ def templates(templates_dirs: tuple[Path, ...]) -> None:
 @click.option(
     "--facts-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("facts"),
-    show_default=True,
-    help="The folder of facts served under /v1/briefs.",
+    default=None,
+    help="The folder of facts served under /v1/briefs (default: ./facts, else the example).",
 )
 @_templates_option
 def serve(
-    host: str, port: int, workers: int, facts_dir: Path, templates_dirs: tuple[Path, ...]
+    host: str,
+    port: int,
+    workers: int,
+    facts_dir: Path | None,
+    templates_dirs: tuple[Path, ...],
 ) -> None:
     """Run the HTTP service (FastAPI under uvicorn): briefs on demand and an upload page."""
     from reportgen.service import run
 
+    if facts_dir is None:
+        inputs, note = _default_inputs()
+        facts_dir = inputs[0]
+        if note:
+            click.echo("No ./facts folder here: serving the bundled example brief.", err=True)
     run(host=host, port=port, workers=workers, facts_dir=facts_dir, templates_dirs=templates_dirs)
 
 
