@@ -64,15 +64,26 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def picture_paragraph(v: DocxVisitor, png: bytes, width_pt: float, node: m.Figure) -> Any:
-    """Return a centred paragraph holding the picture, its alt text in descr and title."""
+    """Return a centred paragraph holding a figure's picture, its alt text in descr and title."""
+    return image_paragraph(v, png, width_pt, node.alt, f"figure{node.number}", jc="center")
+
+
+def image_paragraph(
+    v: DocxVisitor, png: bytes, width_pt: float, alt: str, name: str, jc: str = "center"
+) -> Any:
+    """Return a paragraph holding a PNG `width_pt` wide (height from its aspect ratio).
+
+    `alt` becomes the picture's description and title (what a screen reader says); `name`
+    names the picture part; `jc` aligns the paragraph.
+    """
     px_w, px_h = png_size(png)
     cx = round(width_pt * EMU_PER_PT)
     cy = round(cx * px_h / max(px_w, 1))
     rid = v.rels.image(png)
     v.drawing_id += 1
     ident = str(v.drawing_id)
-    alt = clean_text(node.alt)
-    p = v.paragraph(st.NORMAL, jc="center", keep_next=True)
+    alt = clean_text(alt)
+    p = v.paragraph(st.NORMAL, jc=jc, keep_next=True)
     # Single line spacing: a multiple below 1 (the theme's leading) would crop the picture.
     put(p[0], "w:spacing", PPR_ORDER, {"w:before": "80", "w:after": "0", "w:line": "240",
                                        "w:lineRule": "auto"})  # fmt: skip
@@ -82,16 +93,14 @@ def picture_paragraph(v: DocxVisitor, png: bytes, width_pt: float, node: m.Figur
         inline.set(key, "0")
     sub(inline, "wp:extent").attrib.update({"cx": str(cx), "cy": str(cy)})
     doc_pr = sub(inline, "wp:docPr")
-    doc_pr.attrib.update({"id": ident, "name": f"Figure {node.number}", "descr": alt,
-                          "title": alt})  # fmt: skip
+    doc_pr.attrib.update({"id": ident, "name": name, "descr": alt, "title": alt})
     frame = sub(sub(inline, "wp:cNvGraphicFramePr"), "a:graphicFrameLocks")
     frame.set("noChangeAspect", "1")
     graphic_data = sub(sub(inline, "a:graphic"), "a:graphicData")
     graphic_data.set("uri", "http://schemas.openxmlformats.org/drawingml/2006/picture")
     pic = sub(graphic_data, "pic:pic")
     nv = sub(pic, "pic:nvPicPr")
-    sub(nv, "pic:cNvPr").attrib.update({"id": ident, "name": f"figure{node.number}.png",
-                                        "descr": alt})  # fmt: skip
+    sub(nv, "pic:cNvPr").attrib.update({"id": ident, "name": f"{name}.png", "descr": alt})
     sub(nv, "pic:cNvPicPr")
     fill = sub(pic, "pic:blipFill")
     sub(fill, "a:blip", {"r:embed": rid})

@@ -37,6 +37,9 @@ XML_SPACE = qn("xml:space")
 _JC = {"left": "left", "right": "right", "center": "center", "centre": "center"}
 
 
+LOGO_HEIGHT_PT = 30.0  # the same height as the PDF's title-block logo
+
+
 class DocxVisitor:
     """Walk a Document and collect body elements, relationships, numbering and bookmarks."""
 
@@ -104,8 +107,16 @@ class DocxVisitor:
     def title_block(self, meta: m.Meta) -> None:
         """Append the title block: organisation, title, subtitle, a rule, then date and audience.
 
-        The same order and rule as the PDF's title block, so both read as one house style.
+        The same order and rule as the PDF's title block, so both read as one house style;
+        the theme's logo, when it has one, stands right-aligned above it.
         """
+        if self.theme.logo:
+            from reportgen.writers.docx.figures import image_paragraph, png_size
+
+            px_w, px_h = png_size(self.theme.logo)
+            width = LOGO_HEIGHT_PT * px_w / max(px_h, 1)
+            alt = f"{meta.organisation} logo" if meta.organisation else "Logo"
+            self.out.append(image_paragraph(self, self.theme.logo, width, alt, "logo", jc="right"))
         if meta.organisation:
             self.out.append(self.text_paragraph(st.KICKER, meta.organisation))
         self.out.append(self.text_paragraph(st.TITLE, meta.title))
