@@ -11,7 +11,7 @@ import contextlib
 import json
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -36,6 +36,18 @@ def _templates_option(func: click.decorators.FC) -> click.decorators.FC:
         type=click.Path(exists=True, file_okay=False, path_type=Path),
         help="A folder of your own templates, searched before the bundled ones (repeatable).",
     )(func)
+
+
+def _from_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    """Return the --from DIR option (a folder of built briefs, default ./output)."""
+    return click.option(
+        "--from",
+        "from_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help=help_text,
+    )
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -279,14 +291,7 @@ def history(config: Path, limit: int) -> None:
 
 
 @cli.command()
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="The build output folder.",
-)
+@_from_option("The build output folder.")
 @click.option("--dist", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--base-url", help="Public URL of DIST; makes feed links and ids absolute.")
 @click.option("--title", help="Title of the index page and the feed.")
@@ -306,14 +311,7 @@ def publish(from_dir: Path, dist: Path, base_url: str | None, title: str | None)
     help="CSV of recipients (email, name, briefs).",
 )
 @click.option("--brief", help="Send only this brief (slug).")
-@click.option(
-    "--from",
-    "from_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder of built or published briefs.",
-)
+@_from_option("Folder of built or published briefs.")
 @click.option("--docx", "attach_docx", is_flag=True, help="Attach the DOCX too.")
 @click.option("--dry-run", is_flag=True, help="Send nothing; list what would be sent.")
 def mail(
