@@ -471,7 +471,8 @@ def build_folder(
         for path, entry in manifest.items()
         if path not in new_entries and (out_dir / path).is_file()
     }
-    write_manifest(out_dir, [*kept.values(), *new_entries.values()])
+    if manifest or new_entries:  # a run that built nothing into a new folder writes nothing
+        write_manifest(out_dir, [*kept.values(), *new_entries.values()])
     report.seconds = time.perf_counter() - started
     return report
 

@@ -178,7 +178,8 @@ def build(
             click.echo(message, err=True)
     _print_problems(report.problems)
     if report.failed:
-        click.echo(f"{len(report.failed)} brief(s) failed; the others were built.", err=True)
+        rest = "; the others were built" if report.built or report.up_to_date else ""
+        click.echo(f"{len(report.failed)} brief(s) failed{rest}.", err=True)
     sys.exit(report.exit_code)
 
 

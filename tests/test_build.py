@@ -165,3 +165,11 @@ def test_plain_progress_lines_when_not_a_terminal(tmp_path: Path) -> None:
     result = run_cli("build", str(SEED), "--out", str(tmp_path), "-j", "1")
     assert result.returncode == 0, result.stderr
     assert "[1/1] built" in result.stderr
+
+
+def test_invalid_facts_alone_write_no_output(tmp_path: Path) -> None:
+    facts = tmp_path / "broken.yaml"
+    facts.write_text("meta:\n  title: [unclosed\n", encoding="utf-8")
+    report = build_folder([facts], tmp_path / "out", jobs=1)
+    assert report.exit_code == 2 and report.built == []
+    assert [p.name for p in (tmp_path / "out").iterdir()] == []
