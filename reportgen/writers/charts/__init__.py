@@ -15,7 +15,7 @@ from reportgen.theme import Theme
 from reportgen.writers.charts.bars import bar_drawing
 from reportgen.writers.charts.fonts import chart_fonts, register_ttf
 from reportgen.writers.charts.raster import drawing_png
-from reportgen.writers.charts.style import chart_style
+from reportgen.writers.charts.style import ChartStyle, chart_style
 from reportgen.writers.charts.text import chart_text, empty_drawing
 from reportgen.writers.charts.timeline import timeline_drawing
 
@@ -31,6 +31,25 @@ def drawing(chart: Chart, theme: Theme, width_pt: float) -> Drawing:
     if width_pt < 120:
         raise LayoutError(f"a chart needs at least 120 pt of width, got {width_pt:g}")
     style = chart_style(theme)
+    key = (chart, repr(style), width_pt)
+    cached = _DRAWINGS.get(key)
+    if cached is not None:
+        return cached
+    d = _draw(chart, style, width_pt)
+    if len(_DRAWINGS) >= 16:
+        _DRAWINGS.pop(next(iter(_DRAWINGS)))
+    _DRAWINGS[key] = d
+    return d
+
+
+# A brief built in both formats draws each chart twice (vector for the PDF, then rasterised
+# for the DOCX); a drawing depends only on the chart, the style and the width, and rendering
+# it does not change it, so the second ask reuses the first drawing.
+_DRAWINGS: dict[tuple[Chart, str, float], Drawing] = {}
+
+
+def _draw(chart: Chart, style: ChartStyle, width_pt: float) -> Drawing:
+    """Return a new drawing of `chart` in `style`, `width_pt` wide."""
     if isinstance(chart, BarChart):
         d = bar_drawing(chart, style, width_pt) if chart.bars else empty_drawing(style, width_pt)
     elif isinstance(chart, TimelineChart):
