@@ -151,6 +151,17 @@ def test_invalid_facts_422_and_server_stays_up(server: str) -> None:
     assert httpx.get(f"{server}/healthz").status_code == 200
 
 
+def _with_annex(lines: int) -> bytes:
+    """Return the seed facts with `lines` more budget lines: seconds of rendering."""
+    rows = "".join(
+        f"    - {{id: annex-{i}, name: Annex line {i}, owner: India, amount: {100 + i},"
+        " currency: INR, scale: crore, source: pib-ncmm}\n"
+        for i in range(lines)
+    )
+    text = SEED.read_text(encoding="utf-8")
+    return text.replace("\nexchange_rates:", rows + "\nexchange_rates:", 1).encode()
+
+
 def test_deadline_stops_a_render_in_its_worker(tmp_path: Path) -> None:
     module = [
         sys.executable,
@@ -166,7 +177,9 @@ def test_deadline_stops_a_render_in_its_worker(tmp_path: Path) -> None:
     base, process = start_server(module, tmp_path)
     try:
         for i in range(2):
-            body = SEED.read_bytes() + f"\n# {i}\n".encode()
+            # A brief with a long budget annex: seconds of work, far past the 50 ms deadline
+            # (the seed alone now renders in a warm worker in about that time).
+            body = _with_annex(600) + f"\n# {i}\n".encode()
             response = httpx.post(f"{base}/v1/briefs", content=body, headers=YAML, timeout=30)
             assert response.status_code == 503
             assert response.json()["error"] == "render_timeout"
