@@ -114,9 +114,10 @@ class RunLog:
         """Store the ended `record` (from `RunRecord.finished`) and return it."""
         with self._connect() as conn:
             conn.execute(
-                "UPDATE runs SET end=?, status=?, built=?, skipped=?, failed=?, published=?,"
-                " mailed=?, errors=?, message=? WHERE id=?",
+                "UPDATE runs SET start=?, end=?, status=?, built=?, skipped=?, failed=?,"
+                " published=?, mailed=?, errors=?, message=? WHERE id=?",
                 (
+                    _iso(record.start),
                     _iso(record.end) if record.end else None,
                     record.status,
                     record.built,

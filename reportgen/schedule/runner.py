@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
@@ -27,6 +28,7 @@ from reportgen.schedule.runlog import (
     UNCHANGED,
     RunLog,
     RunRecord,
+    now,
 )
 
 if TYPE_CHECKING:
@@ -62,7 +64,9 @@ def run_job(schedule: Schedule, job: Job, trigger: str = "manual") -> RunRecord:
     log.info("%s: run started (%s)", job.name, trigger)
     try:
         with output_lock(job.out):
-            record = _run_locked(job, record)
+            # The run starts once it holds the folder: time spent waiting for the run log's
+            # database or trying the lock is not part of it (and would make runs look overlapped).
+            record = _run_locked(job, replace(record, start=now()))
     except OutputLocked as exc:
         record = record.finished(SKIPPED, message=str(exc))
     except UserError as exc:
