@@ -48,6 +48,8 @@ class BuiltBrief:
     paths: dict[str, Path] = field(default_factory=dict)
     subtitle: str = ""
     key_messages: tuple[str, ...] = ()
+    facts_hash: str = ""  # SHA-256 of the facts bytes the brief was built from
+    deps_hash: str = ""  # dependencies_hash() of its template, as used in content_hash
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,13 @@ def _file_digest(path: Path) -> bytes:
 
 def content_hash(facts_bytes: bytes, template: str, templates_dirs: Sequence[Path] = ()) -> str:
     """Return the hash identifying a brief's outputs: facts bytes plus all dependencies."""
-    digest = hashlib.sha256(dependencies_hash(template, templates_dirs).encode())
-    digest.update(sha256_bytes(facts_bytes).encode())
+    return _combined_hash(dependencies_hash(template, templates_dirs), sha256_bytes(facts_bytes))
+
+
+def _combined_hash(deps_hash: str, facts_hash: str) -> str:
+    """Return the content hash made of a dependencies hash and a facts hash."""
+    digest = hashlib.sha256(deps_hash.encode())
+    digest.update(facts_hash.encode())
     return digest.hexdigest()
 
 
@@ -192,8 +199,8 @@ def _load(facts: Any) -> tuple[Any, bytes]:
         path = Path(facts)
         if not path.is_file():
             raise UsageError(f"{path}: no such facts file")
-        return load_facts(path), path.read_bytes()
-    if isinstance(facts, bytes):
+        facts = load_facts(path)  # keeps the bytes it read: the file is read once
+    elif isinstance(facts, bytes):
         return parse_facts(facts), facts
     source = getattr(facts, "source_bytes", None)
     if source is None:
@@ -276,16 +283,20 @@ def build_brief(
     theme = theme or theme_for(template_name, templates_dirs)
     outputs, pages = render_formats(doc, formats, theme)
     meta = facts_obj.meta
+    deps_hash = dependencies_hash(template_name, templates_dirs)
+    facts_hash = sha256_bytes(facts_bytes)
     brief = BuiltBrief(
         slug=meta.slug,
         title=meta.title,
         date=meta.date.isoformat(),
         template=template_name,
-        content_hash=content_hash(facts_bytes, template_name, templates_dirs),
+        content_hash=_combined_hash(deps_hash, facts_hash),
         outputs=outputs,
         pages=pages,
         subtitle=meta.subtitle or "",
         key_messages=tuple(facts_obj.key_messages),
+        facts_hash=facts_hash,
+        deps_hash=deps_hash,
     )
     if out_dir is not None:
         for fmt, data in outputs.items():
@@ -357,7 +368,6 @@ class _Job:
 def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
     """Build one facts file (in a worker); return its manifest entries or its problems."""
     try:
-        facts_bytes = job.facts_path.read_bytes()
         brief = build_brief(
             job.facts_path, job.formats, job.template, job.templates_dirs, out_dir=job.out_dir
         )
@@ -367,7 +377,6 @@ def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
         return (f"{job.facts_path}: {exc}", [])
     except OSError as exc:
         return (f"{job.facts_path}: {exc.strerror or exc}", [])
-    deps = dependencies_hash(brief.template, job.templates_dirs)
     entries = []
     for fmt, data in brief.outputs.items():
         record = OutputRecord(
@@ -382,11 +391,12 @@ def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
             date=brief.date,
             key_messages=list(brief.key_messages),
             facts=str(job.facts_path),
-            facts_hash=sha256_bytes(facts_bytes),
+            facts_hash=brief.facts_hash,
             content_hash=brief.content_hash,
             template=brief.template,
         )
-        entries.append(asdict(record) | {"deps_hash": deps, "template_asked": job.template})
+        extra = {"deps_hash": brief.deps_hash, "template_asked": job.template}
+        entries.append(asdict(record) | extra)
     return entries
 
 
