@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,21 @@ def need(program: str) -> str:
     if path is None:
         pytest.skip(f"{program} is not installed")
     return path
+
+
+def libreoffice_pdf(docx_path: Path, timeout: float = 180) -> Path:
+    """Return the PDF that headless LibreOffice makes of `docx_path` (beside it); skip if absent.
+
+    Each call uses its own profile folder, so tests running at once do not share one.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    outdir = docx_path.parent
+    profile = (outdir / "lo-profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(outdir), str(docx_path)],
+        capture_output=True, check=True, timeout=timeout,
+    )  # fmt: skip
+    return docx_path.with_suffix(".pdf")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, docx_paragraphs, need, pdf_pages_text
+from tests.conftest import ROOT, docx_paragraphs, libreoffice_pdf, need, pdf_pages_text
 
 SEED_TEXT = (ROOT / "tests" / "fixtures" / "seed.txt").read_text(encoding="utf-8")
 
@@ -156,24 +156,7 @@ def test_fact_sheet_fits_one_page(seed_path: Path) -> None:
 def test_docx_reopens_and_converts(seed_brief, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "brief.docx"
     path.write_bytes(seed_brief.outputs["docx"])
-    soffice = need("soffice")
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(path),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,
-    )
-    converted = tmp_path / "brief.pdf"
+    converted = libreoffice_pdf(path)
     assert converted.stat().st_size > 10_000
     assert "Key Highlights" in normalise(" ".join(pdf_pages_text(converted.read_bytes())))
 

@@ -25,6 +25,7 @@ from reportgen.errors import UsageError
 from reportgen.writers import get_writer
 from reportgen.writers.docx import write_docx
 from reportgen.writers.docx.links import bookmark_name
+from tests.conftest import libreoffice_pdf
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 INJECTION = '<font color="[[[getattr(pow, \'x\')]]]">x</font> <img src="/etc/passwd"/> & < >'
@@ -381,18 +382,9 @@ def test_figure_picture_has_alt_text_and_caption(word: docx.document.Document) -
 
 @pytest.mark.slow
 def test_libreoffice_converts_it(data: bytes, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed")
     source = tmp_path / "brief.docx"
     source.write_bytes(data)
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    pdf = tmp_path / "brief.pdf"
+    pdf = libreoffice_pdf(source, timeout=120)
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(str(pdf))
