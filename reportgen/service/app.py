@@ -73,6 +73,11 @@ DOCUMENT_HEADERS = {
     "ETag": {"schema": {"type": "string"}, "description": "Content hash and format"},
     "Content-Disposition": {"schema": {"type": "string"}, "description": "slug.pdf or .docx"},
 }
+# What both document endpoints answer when all goes well (their error answers differ).
+DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": DOCUMENT_CONTENT, "description": "The brief", "headers": DOCUMENT_HEADERS},
+    304: {"description": "Not modified (If-None-Match)"},
+}
 
 
 # ---------------------------------------------------------------- the application
@@ -177,12 +182,7 @@ def _add_api_routes(
         tags=["briefs"],
         response_class=Response,
         responses={
-            200: {
-                "content": DOCUMENT_CONTENT,
-                "description": "The brief",
-                "headers": DOCUMENT_HEADERS,
-            },
-            304: {"description": "Not modified (If-None-Match)"},
+            **DOCUMENT_RESPONSES,
             **error_responses(404, 422, 429, 503),
         },
     )
@@ -214,12 +214,7 @@ def _add_api_routes(
         response_class=Response,
         openapi_extra={"requestBody": FACTS_BODY},
         responses={
-            200: {
-                "content": DOCUMENT_CONTENT,
-                "description": "The brief",
-                "headers": DOCUMENT_HEADERS,
-            },
-            304: {"description": "Not modified (If-None-Match)"},
+            **DOCUMENT_RESPONSES,
             **error_responses(400, 404, 413, 415, 422, 429, 503),
         },
     )
