@@ -13,13 +13,33 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from reportgen import __version__
 from reportgen.errors import FactsError, Problem, UserError
+from reportgen.installhint import missing_part_message
+from reportgen.service.options import serve_options
 
 FORMAT_CHOICES = click.Choice(["pdf", "docx", "all"], case_sensitive=False)
+
+# Exit statuses, the same for every command (the group's --help lists them).
+EXIT_OK, EXIT_BUG, EXIT_USER, EXIT_SKIPPED, EXIT_SOME_FAILED = 0, 1, 2, 3, 4
+EXIT_CODES = """\b
+Exit status:
+  0  success
+  1  a bug in reportgen (the traceback is printed; please report it)
+  2  a user error: invalid facts, unknown template, bad option, missing library;
+     the message names the file, line and field, and nothing is half-written
+  3  skipped: another run holds the output folder's lock
+  4  build --keep-going: some briefs failed, the others were built"""
+
+
+def _epilog(*examples: str) -> str:
+    """Return a command's help epilog: its examples, then the exit statuses."""
+    lines = "\n".join(f"  {example}" for example in examples)
+    return f"\b\nExamples:\n{lines}\n\n{EXIT_CODES}"
 
 
 def _formats(fmt: str) -> tuple[str, ...]:
@@ -56,7 +76,10 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         click.echo(str(problem), err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_CODES,
+)
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
     """Policy briefs from structured facts: YAML through Jinja2 templates into Word and PDF."""
@@ -113,9 +136,22 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     return log, lambda: None
 
 
-@cli.command()
+@cli.command(
+    epilog=_epilog(
+        "reportgen build",
+        "reportgen build facts/x.yaml --format pdf --out dist/",
+        "reportgen build facts --out output -q --keep-going",
+    )
+)
 @click.argument("facts", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=FORMAT_CHOICES, default="all", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMAT_CHOICES,
+    default="all",
+    show_default=True,
+    help="Which files to write: pdf, docx, or all (both).",
+)
 @click.option("--template", help="Template name (default: the one the facts name).")
 @_templates_option
 @click.option(
@@ -129,6 +165,13 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
 @click.option("--force", is_flag=True, help="Rebuild every brief, even those up to date.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@click.option(
+    "--keep-going",
+    "-k",
+    is_flag=True,
+    help="Some briefs failing is expected: exit 4 (not 2) when some failed, so a script "
+    "can tell that from a bad command and go on to publish what was built.",
+)
 def build(
     facts: tuple[Path, ...],
     fmt: str,
@@ -138,10 +181,13 @@ def build(
     force: bool,
     jobs: int | None,
     quiet: bool,
+    keep_going: bool,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
     Only briefs whose facts, template, theme, fonts or reportgen changed are rebuilt.
+    One brief that fails never stops the others: every brief that can be built is built
+    and every failure is reported. The exit status is then 2, or 4 with --keep-going.
     """
     from reportgen.build import build_folder
 
@@ -180,6 +226,7 @@ def build(
     if report.failed:
         rest = "; the others were built" if report.built or report.up_to_date else ""
         click.echo(f"{len(report.failed)} brief(s) failed{rest}.", err=True)
+        sys.exit(EXIT_SOME_FAILED if keep_going else EXIT_USER)
     sys.exit(report.exit_code)
 
 
@@ -191,7 +238,9 @@ def _size(n: int) -> str:
 # ---------------------------------------------------------------- validate, schema, templates
 
 
-@cli.command()
+@cli.command(
+    epilog=_epilog("reportgen validate facts/*.yaml", "reportgen validate --format json x.yaml")
+)
 @click.argument("facts", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(facts: tuple[Path, ...]) -> None:
     """Check FACTS files; print every problem, or a one-line summary of each valid file."""
@@ -207,7 +256,7 @@ def validate(facts: tuple[Path, ...]) -> None:
     sys.exit(2 if failed else 0)
 
 
-@cli.command()
+@cli.command(epilog=_epilog("reportgen schema > facts.schema.json"))
 def schema() -> None:
     """Print the JSON Schema of facts files (for editors' YAML language servers)."""
     from reportgen.facts import json_schema
@@ -215,7 +264,7 @@ def schema() -> None:
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
-@cli.command()
+@cli.command(epilog=_epilog("reportgen templates", "reportgen templates --templates my-templates"))
 @_templates_option
 def templates(templates_dirs: tuple[Path, ...]) -> None:
     """List the templates, one per line: name, where it comes from, description."""
@@ -228,36 +277,34 @@ def templates(templates_dirs: tuple[Path, ...]) -> None:
 # ---------------------------------------------------------------- serve, schedule, publish, mail
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1))
-@click.option(
-    "--facts-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The folder of facts served under /v1/briefs (default: ./facts, else the example).",
+@cli.command(
+    epilog=_epilog(
+        "reportgen serve --port 8000",
+        "reportgen serve --facts-dir facts --render-timeout 60 --max-queue 32",
+    )
 )
-@_templates_option
-def serve(
-    host: str,
-    port: int,
-    workers: int,
-    facts_dir: Path | None,
-    templates_dirs: tuple[Path, ...],
-) -> None:
-    """Run the HTTP service (FastAPI under uvicorn): briefs on demand and an upload page."""
-    from reportgen.service import run
+@serve_options
+def serve(**options: Any) -> None:
+    """Run the HTTP service (FastAPI under uvicorn): briefs on demand and an upload page.
 
-    if facts_dir is None:
+    Takes the options of `python -m reportgen.service`; each can also be set as a
+    REPORTGEN_* environment variable.
+    """
+    from reportgen.service import run
+    from reportgen.service.options import given
+
+    options = given(options)
+    if "facts_dir" not in options:
         inputs, note = _default_inputs()
-        facts_dir = inputs[0]
+        options["facts_dir"] = inputs[0]
         if note:
             click.echo("No ./facts folder here: serving the bundled example brief.", err=True)
-    run(host=host, port=port, workers=workers, facts_dir=facts_dir, templates_dirs=templates_dirs)
+    run(**options)
 
 
-@cli.command()
+@cli.command(
+    epilog=_epilog("reportgen schedule schedule.yaml", "reportgen schedule --run-now daily")
+)
 @click.argument(
     "config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -276,13 +323,19 @@ def schedule(config: Path, run_now: str | None) -> None:
     sys.exit(run_scheduler(config))
 
 
-@cli.command()
+@cli.command(epilog=_epilog("reportgen history", "reportgen history schedule.yaml --limit 5"))
 @click.argument(
     "config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=Path("schedule.yaml"),
 )
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many of the latest runs to show.",
+)
 def history(config: Path, limit: int) -> None:
     """Show past scheduled runs of CONFIG: start, end, status, built, skipped, failed."""
     from reportgen.schedule import format_history
@@ -291,9 +344,19 @@ def history(config: Path, limit: int) -> None:
     click.echo(format_history(read_history(config, limit=limit)))
 
 
-@cli.command()
+@cli.command(
+    epilog=_epilog(
+        "reportgen publish --from output --dist public",
+        "reportgen publish --dist /var/www/briefs --base-url https://briefs.example.org/",
+    )
+)
 @_from_option("The build output folder.")
-@click.option("--dist", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The folder to publish into (served by your web server).",
+)
 @click.option("--base-url", help="Public URL of DIST; makes feed links and ids absolute.")
 @click.option("--title", help="Title of the index page and the feed.")
 def publish(from_dir: Path, dist: Path, base_url: str | None, title: str | None) -> None:
@@ -303,7 +366,12 @@ def publish(from_dir: Path, dist: Path, base_url: str | None, title: str | None)
     click.echo(str(do_publish(from_dir, dist, base_url=base_url, title=title)))
 
 
-@cli.command()
+@cli.command(
+    epilog=_epilog(
+        "reportgen mail --to recipients.csv --dry-run",
+        "REPORTGEN_SMTP_HOST=smtp.example.org reportgen mail --to recipients.csv --from public",
+    )
+)
 @click.option(
     "--to",
     "recipients",
@@ -352,15 +420,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         sys.exit(130)
+    except ModuleNotFoundError as exc:
+        message = missing_part_message(exc)
+        if message is None:
+            _report_bug()
+        click.echo(f"error: {message}", err=True)
+        sys.exit(EXIT_USER)
     except Exception:
-        traceback.print_exc()
-        click.echo(
-            f"internal error in reportgen {__version__}: this is a bug, please report it "
-            "with the traceback above",
-            err=True,
-        )
-        sys.exit(1)
+        _report_bug()
     sys.exit(0)
+
+
+def _report_bug() -> None:
+    """Print the traceback of the exception being handled as a bug report; exit 1."""
+    traceback.print_exc()
+    click.echo(
+        f"internal error in reportgen {__version__}: this is a bug, please report it "
+        "with the traceback above",
+        err=True,
+    )
+    sys.exit(EXIT_BUG)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ for tests and for embedding in another ASGI server.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,31 +32,21 @@ def app_from_env() -> FastAPI:
     return create_app(ServiceSettings())
 
 
-def run(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    workers: int = 1,
-    facts_dir: Path | None = None,
-    templates_dirs: Sequence[Path] = (),
-    **settings: Any,
-) -> None:
+def run(**settings: Any) -> None:
     """Serve the application with uvicorn until interrupted; return when it stops.
 
-    Extra keyword arguments are ServiceSettings fields (max_body, render_timeout, ...).
-    Settings reach uvicorn's worker processes as `REPORTGEN_*` environment variables.
+    Keyword arguments are ServiceSettings fields (host, port, workers, facts_dir,
+    templates_dirs, max_body, render_timeout, ...); a field not given keeps its
+    `REPORTGEN_*` variable or its default. Settings reach uvicorn's worker processes as
+    `REPORTGEN_*` environment variables.
     """
     import uvicorn
 
     from reportgen.service.settings import ServiceSettings
 
-    config = ServiceSettings(
-        host=host,
-        port=port,
-        workers=workers,
-        facts_dir=facts_dir,
-        templates_dirs=[Path(d) for d in templates_dirs],
-        **settings,
-    )
+    if "templates_dirs" in settings:
+        settings["templates_dirs"] = [Path(d) for d in settings["templates_dirs"]]
+    config = ServiceSettings(**settings)
     os.environ.update(config.to_env())
     uvicorn.run(
         "reportgen.service:app_from_env",

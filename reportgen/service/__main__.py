@@ -1,47 +1,26 @@
-"""`python -m reportgen.service [--host H] [--port N] [--workers N] ...`: run the service.
+"""`python -m reportgen.service [OPTIONS]`: run the service, with the options of `reportgen serve`.
 
-The same as `reportgen serve`, without the CLI; tests and the load benchmark start it so.
+Tests and the load benchmark start the service so; both commands take their options from
+reportgen.service.options, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
-from pathlib import Path
+from typing import Any
 
-from reportgen.service import run
+import click
 
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Return the command-line options."""
-    parser = argparse.ArgumentParser(prog="python -m reportgen.service", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    parser.add_argument("--facts-dir", type=Path, default=None, help="folder served at /v1/briefs")
-    parser.add_argument(
-        "--templates",
-        dest="templates_dirs",
-        type=Path,
-        action="append",
-        default=[],
-        help="extra template folder (repeatable)",
-    )
-    parser.add_argument("--max-body", type=int, default=None, help="largest body, in bytes")
-    parser.add_argument("--render-timeout", type=float, default=None, help="seconds")
-    parser.add_argument("--render-processes", type=int, default=None, help="per uvicorn worker")
-    parser.add_argument("--max-queue", type=int, default=None, help="renders allowed to wait")
-    parser.add_argument("--cache-bytes", type=int, default=None)
-    parser.add_argument("--log-level", default=None)
-    return parser.parse_args(argv)
+from reportgen.service.options import given, serve_options
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the service with the options of `argv`."""
-    args = vars(parse_args(argv))
-    extra = {k: v for k, v in args.items() if v is not None}
-    run(**extra)
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@serve_options
+def main(**options: Any) -> None:
+    """Run the HTTP service (FastAPI under uvicorn) until interrupted."""
+    from reportgen.service import run
+
+    run(**given(options))
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="python -m reportgen.service")
