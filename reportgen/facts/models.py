@@ -32,6 +32,7 @@ from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
 from reportgen.facts.text import Resolver, Text
 from reportgen.numbers import SCALES, format_date, is_currency, parse_locale, typed_decimals
+from reportgen.slugs import MAX_LENGTH, SLUG_PATTERN, check_slug, slugify
 
 if TYPE_CHECKING:
     from reportgen.facts.budget_table import BudgetTable
@@ -58,6 +59,14 @@ def _check_id(value: str) -> str:
         raise _custom(
             "id", f"'{value[:80]}' is not an id; use lowercase letters, digits and hyphens"
         )
+    return value
+
+
+def _check_slug(value: str) -> str:
+    """Return a slug given by hand if it can name a file everywhere (not `con`, `nul` ...)."""
+    problem = check_slug(value)
+    if problem:
+        raise _custom("slug", problem)
     return value
 
 
@@ -114,6 +123,11 @@ Id = Annotated[
     AfterValidator(_check_id),
     WithJsonSchema({"type": "string", "pattern": _ID.pattern}),
 ]
+Slug = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN.pattern, "maxLength": MAX_LENGTH}),
+]
 Currency = Annotated[
     str,
     AfterValidator(_check_currency),
@@ -142,19 +156,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-def slugify(text: str) -> str:
-    """Return a slug of a title: lowercase ASCII words joined by hyphens."""
-    words = re.findall(r"[a-z0-9]+", text.lower().encode("ascii", "ignore").decode())
-    return "-".join(words)[:80].strip("-") or "brief"
-
-
 class Meta(Strict):
     """About the brief: title block, date, language, authorship and the template to use."""
 
     title: Text
     subtitle: Text | None = None
     short_title: Text | None = Field(None, description="Running head; defaults to the title.")
-    slug: Id | None = Field(None, description="File name of the outputs; derived from the title.")
+    slug: Slug | None = Field(None, description="File name of the outputs; derived from the title.")
     date: FullDate = Field(description="The brief's 'as of' date, YYYY-MM-DD.")
     language: Annotated[str, AfterValidator(_check_language)] = Field(
         "en-IN", description="Locale of the brief (en-IN): number, date and currency styles."
@@ -172,7 +180,7 @@ class Meta(Strict):
         if self.short_title is None:
             self.short_title = self.title
         if self.slug is None:
-            self.slug = slugify(self.title)
+            self.slug = slugify(str(self.title))
         return self
 
     @property
@@ -248,7 +256,7 @@ class Section(Strict):
     def _content(self) -> Section:
         """Return the section with its id derived from the heading; it must have content."""
         if self.id is None:
-            self.id = slugify(self.heading)
+            self.id = slugify(str(self.heading), fallback="section")
         if not (self.paragraphs or self.points or self.subsections or self.summary):
             raise _custom("section", "a section needs a summary, paragraphs, points or subsections")
         return self

@@ -14,7 +14,8 @@ from markdown_it.token import Token
 from reportgen import model
 from reportgen.reader import containers
 from reportgen.reader.inlines import Inlines, finish, read_inlines
-from reportgen.reader.syntax import Container, anchor_of, children, closing, fail, slugify
+from reportgen.reader.syntax import Container, anchor_of, children, closing, fail
+from reportgen.slugs import slugify
 
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 
@@ -66,7 +67,7 @@ class BlockReader:
     def heading(self, inline: Token, level: int) -> model.Heading:
         """Return a heading with its `{#id}` anchor, or an id made from its text."""
         content = finish(read_inlines(inline))
-        anchor = anchor_of(inline) or slugify(model.plain_text(content))
+        anchor = anchor_of(inline) or slugify(model.plain_text(content), fallback="section")
         return model.Heading(level=level, content=content, id=self.unique_id(anchor))
 
     def unique_id(self, anchor: str) -> str:

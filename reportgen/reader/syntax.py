@@ -7,7 +7,6 @@ Also the small helpers every reader module uses to walk markdown-it's flat token
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,12 +92,6 @@ def fail(token: Token, message: str) -> TemplateError:
     error = TemplateError(f"brief markup line {line or '?'}: {message}")
     error.line = line  # type: ignore[attr-defined]  # read_markdown quotes the line
     return error
-
-
-def slugify(text: str) -> str:
-    """Return a lower-case ASCII anchor made of letters, digits and hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
 def closing(tokens: list[Token], i: int) -> int:

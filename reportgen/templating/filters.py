@@ -9,7 +9,6 @@ filters only delegate to it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,22 +16,16 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from reportgen.errors import TemplateError
+from reportgen.slugs import slugify
 from reportgen.templating.markdown import MarkdownSafe, escape_markdown, escape_text, mark_safe
 
 _ANCHOR_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def slugify(value: Any) -> str:
-    """Return a lower-case anchor made of ASCII letters, digits and hyphens ("section")."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "section"
-
-
 def anchor(value: Any) -> MarkdownSafe:
     """Return `value` as an anchor id usable in `{#id}` and `#id` links (slugified if needed)."""
     text = str(value)
-    return MarkdownSafe(text if _ANCHOR_SAFE.match(text) else slugify(text))
+    return MarkdownSafe(text if _ANCHOR_SAFE.match(text) else slugify(text, fallback="section"))
 
 
 def quoted(value: Any) -> MarkdownSafe:
