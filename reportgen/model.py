@@ -14,6 +14,35 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+# ---------------------------------------------------------------- attributes
+
+
+@dataclass(frozen=True)
+class Attr:
+    """Pandoc's Attr: an identifier, classes and key-value pairs; `lang` is a BCP 47 tag."""
+
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def get(self, key: str, default: str = "") -> str:
+        """Return the value of attribute `key`, or `default`."""
+        for name, value in self.attributes:
+            if name == key:
+                return value
+        return default
+
+    @property
+    def lang(self) -> str:
+        """Return the language the content is in ("hi-IN"), or "" when inherited."""
+        return self.get("lang")
+
+
+def lang_attr(lang: str, *classes: str) -> Attr:
+    """Return an Attr saying the content is in language `lang` (with optional classes)."""
+    return Attr(classes=tuple(classes), attributes=(("lang", lang),) if lang else ())
+
+
 # ---------------------------------------------------------------- inlines
 
 
@@ -59,7 +88,15 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Text, Strong, Emph, Link, Cite, LineBreak]  # noqa: UP007 (needed at runtime)
+@dataclass(frozen=True)
+class Span:
+    """Inline content with attributes; `attr.lang` marks text in another language."""
+
+    children: tuple[Inline, ...]
+    attr: Attr = Attr()
+
+
+Inline = Union[Text, Strong, Emph, Link, Cite, LineBreak, Span]  # noqa: UP007 (needed at runtime)
 
 # ---------------------------------------------------------------- blocks
 
@@ -160,6 +197,7 @@ class BarChart:
 
     bars: tuple[Bar, ...]
     unit: str = ""
+    labels: tuple[tuple[str, str], ...] = ()  # legend and alt-text words (see LABELS)
 
 
 @dataclass(frozen=True)
@@ -176,6 +214,7 @@ class TimelineChart:
     """Milestones along a time axis."""
 
     milestones: tuple[Milestone, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # alt-text words (see LABELS)
 
 
 Chart = Union[BarChart, TimelineChart]  # noqa: UP007
@@ -201,8 +240,33 @@ class PageBreak:
     """Start a new page."""
 
 
+@dataclass(frozen=True)
+class Div:
+    """A group of blocks with attributes; `attr.lang` is the language of all inside it."""
+
+    blocks: tuple[Block, ...]
+    attr: Attr = Attr()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Blocks set side by side, row by row: each row holds one Div per column (diglot text)."""
+
+    rows: tuple[tuple[Div, ...], ...]
+
+
 Block = Union[  # noqa: UP007
-    Heading, Paragraph, BulletList, Table, Callout, KeyFigures, Figure, TableOfContents, PageBreak
+    Heading,
+    Paragraph,
+    BulletList,
+    Table,
+    Callout,
+    KeyFigures,
+    Figure,
+    TableOfContents,
+    PageBreak,
+    Div,
+    Columns,
 ]
 
 # ---------------------------------------------------------------- document
@@ -220,10 +284,42 @@ class Meta:
     organisation: str = ""
     authors: tuple[str, ...] = ()
     audience: str = ""  # audience or classification line
-    language: str = "en"
+    language: str = "en"  # BCP 47 tag of the document ("hi-IN"); Div and Span may differ
     keywords: tuple[str, ...] = ()
     subject: str = ""
     page_size: str = "A4"  # "A4" or "Letter"
+    # the words writers add (page furniture, chart legends), in the document's language:
+    # (key, text) pairs; `label()` gives the English default for a key not given
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label(self, key: str, **values: Any) -> str:
+        """Return the writer word `key` in the document's language, `{name}`s filled in."""
+        return label_text(self.labels, key, **values)
+
+
+def label_text(labels: tuple[tuple[str, str], ...], key: str, **values: Any) -> str:
+    """Return word `key` from `labels` (else its English default), `{name}`s filled in."""
+    text = dict(labels).get(key) or LABELS[key]
+    return text.format(**values) if values else text
+
+
+LABELS: dict[str, str] = {
+    "contents": "Contents",  # heading of the table of contents
+    "page_of": "Page {page} of {pages}",  # page furniture (footer)
+    "figure": "Figure {number}",  # the label before a figure's caption
+    "logo": "Logo",  # alt text of the theme's logo
+    "organisation_logo": "{organisation} logo",
+    "toc_update": "Right-click to update the table of contents.",
+    "chart_empty": "No data to chart.",
+    "bar_chart": "Bar chart",
+    "bars_in": "bars in {unit}",
+    "of_which": "of which {label}",
+    "of_which_prefix": "of which ",
+    "programme_total": "Programme total",
+    "of_which_legend": "of which: part of the programme above",
+    "timeline": "Timeline",
+}
+"""The words writers add, by key, in English; a Meta's `labels` give them in its language."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +341,8 @@ _NODE_TYPES: dict[str, type] = {
         Link,
         Cite,
         LineBreak,
+        Span,
+        Attr,
         Heading,
         Paragraph,
         ListItem,
@@ -261,6 +359,8 @@ _NODE_TYPES: dict[str, type] = {
         Figure,
         TableOfContents,
         PageBreak,
+        Div,
+        Columns,
         Meta,
         Document,
     )
@@ -320,7 +420,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     for node in inlines:
         if isinstance(node, Text):
             parts.append(node.text)
-        elif isinstance(node, (Strong, Emph, Link)):
+        elif isinstance(node, (Strong, Emph, Link, Span)):
             parts.append(plain_text(node.children))
         elif isinstance(node, Cite):
             parts.append(f"[{node.number}]")

@@ -28,7 +28,7 @@ def read_markdown(text: str, meta: model.Meta) -> model.Document:
     """Return the Document that the constrained Markdown `text` describes, with `meta`."""
     tokens = parser().parse(text)
     try:
-        blocks, _ = BlockReader().blocks(tokens, 0, len(tokens))
+        blocks, _ = BlockReader(meta.labels).blocks(tokens, 0, len(tokens))
     except TemplateError as exc:
         raise _quoting_line(exc, text) from None
     return model.Document(meta=meta, blocks=tuple(blocks))

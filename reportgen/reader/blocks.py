@@ -23,7 +23,8 @@ _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 class BlockReader:
     """Builds blocks from markdown-it tokens, keeping ids unique and numbering figures."""
 
-    def __init__(self) -> None:
+    def __init__(self, labels: tuple[tuple[str, str], ...] = ()) -> None:
+        self.labels = labels  # the document's words ("Figure {number}") in its language
         self.figures = 0
         self.ids: set[str] = set()
 

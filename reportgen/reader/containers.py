@@ -164,7 +164,8 @@ def _figure(
     if chart is None:
         raise fail(tokens[i], "`::: figure` holds no ```chart block")
     reader.figures += 1
-    label = f"Figure {reader.figures}" + (": " if caption else "")
+    label = model.label_text(reader.labels, "figure", number=reader.figures)
+    label += ": " if caption else ""
     alt = info.attrs.get("alt", "") or model.plain_text(finish(caption))
     return model.Figure(
         chart=chart,

@@ -51,10 +51,14 @@ _DRAWINGS: dict[tuple[Chart, str, float], Drawing] = {}
 def _draw(chart: Chart, style: ChartStyle, width_pt: float) -> Drawing:
     """Return a new drawing of `chart` in `style`, `width_pt` wide."""
     if isinstance(chart, BarChart):
-        d = bar_drawing(chart, style, width_pt) if chart.bars else empty_drawing(style, width_pt)
+        d = (
+            bar_drawing(chart, style, width_pt)
+            if chart.bars
+            else empty_drawing(style, width_pt, chart)
+        )
     elif isinstance(chart, TimelineChart):
         d = timeline_drawing(chart, style, width_pt) if chart.milestones else None
-        d = d or empty_drawing(style, width_pt)
+        d = d or empty_drawing(style, width_pt, chart)
     else:
         raise TypeError(f"not a chart: {type(chart).__name__}")
     # reportlab starts a drawing in Helvetica, a font the PDF would not embed: start in ours.

@@ -15,7 +15,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import Color
 
 from reportgen.errors import LayoutError
-from reportgen.model import Bar, BarChart
+from reportgen.model import Bar, BarChart, label_text
 from reportgen.writers.charts.axis import nice_step, tick_label, ticks
 from reportgen.writers.charts.fonts import font_for, label, text_width, wrap
 from reportgen.writers.charts.style import ChartStyle
@@ -25,7 +25,6 @@ BAR_INSET = 3.0  # pt from a line's edge to its bar
 PART_INSET = 5.5  # pt from a line's edge to an "of which" bar: thinner, inside its total
 LABEL_GAP = 6.0  # pt between a bar's end and its value label
 NOTE_GAP = 5.0  # pt between the value label and the native amount
-OF_WHICH = "of which "
 SWATCH_W = 14.0
 RIGHT_PAD = 2.0  # pt kept clear at the right, so glyph edges are not cut off
 LEGEND_LINE = 13.0  # pt between lines of the key
@@ -43,13 +42,13 @@ def bar_drawing(chart: BarChart, style: ChartStyle, width: float) -> Drawing:
     """Return the bar chart drawn `width` pt wide (height follows from the number of bars)."""
     rows = _rows(chart)
     has_parts = any(row.parts for row in rows)
-    label_w = _label_column(rows, style, width)
+    label_w = _label_column(rows, style, width, chart)
     x0 = label_w + 8.0
     scale_max, step, bar_span = _scale(rows, style, width - x0)
-    legend = _legend_places(style, x0, width) if has_parts else []
+    legend = _legend_places(style, x0, width, chart) if has_parts else []
     legend_h = (max(line for _, line, _ in legend) + 1) * LEGEND_LINE + 4.0 if legend else 0.0
     rows_h = sum(
-        _line_height(bar, row.total, style, label_w)
+        _line_height(bar, row.total, style, label_w, chart)
         for row in rows
         for bar in (row.total, *row.parts)
     )
@@ -62,13 +61,13 @@ def bar_drawing(chart: BarChart, style: ChartStyle, width: float) -> Drawing:
     _grid(d, style, scale_max, step, x_of, top - rows_h, top, chart.unit, width)
     for row in rows:
         top = _draw_row(d, chart, row, style, x_of, top, label_w, has_parts)
-    _legend(d, style, legend, height)
+    _legend(d, style, legend, height, chart)
     return d
 
 
-def _line_height(bar: Bar, total: Bar, style: ChartStyle, label_w: float) -> float:
+def _line_height(bar: Bar, total: Bar, style: ChartStyle, label_w: float, chart: BarChart) -> float:
     """Return the height of a bar's line: one bar, or more if its category label wraps."""
-    extra_lines = len(_category_lines(bar, total, style, label_w)) - 1
+    extra_lines = len(_category_lines(bar, total, style, label_w, chart)) - 1
     return LINE + extra_lines * style.label_size * 1.2
 
 
@@ -89,21 +88,28 @@ def _rows(chart: BarChart) -> list[_Row]:
     ]
 
 
-def _category_lines(bar: Bar, total: Bar, style: ChartStyle, label_w: float) -> list[str]:
+def _of_which(chart: BarChart) -> str:
+    """Return the words before an "of which" part's label, in the chart's language."""
+    return label_text(chart.labels, "of_which_prefix")
+
+
+def _category_lines(
+    bar: Bar, total: Bar, style: ChartStyle, label_w: float, chart: BarChart
+) -> list[str]:
     """Return the category label of `bar` wrapped to the label column."""
-    text = bar.label if bar is total else OF_WHICH + bar.label
+    text = bar.label if bar is total else _of_which(chart) + bar.label
     font = style.fonts.bold if bar is total else style.fonts.regular
     indent = 0.0 if bar is total else 8.0
     return wrap(text, font_for(text, font, style.fonts), style.label_size, label_w - indent)
 
 
-def _label_column(rows: list[_Row], style: ChartStyle, width: float) -> float:
+def _label_column(rows: list[_Row], style: ChartStyle, width: float, chart: BarChart) -> float:
     """Return the width of the category column: the widest label, at most a third of the chart."""
     widest = 0.0
     for row in rows:
         widest = max(widest, _text_w(row.total.label, style.fonts.bold, style.label_size, style))
         for part in row.parts:
-            text = OF_WHICH + part.label
+            text = _of_which(chart) + part.label
             widest = max(widest, 8.0 + _text_w(text, style.fonts.regular, style.label_size, style))
     return min(widest + 2.0, width * 0.34)
 
@@ -211,7 +217,9 @@ def _draw_row(
 ) -> float:
     """Draw one programme and its parts from `top` down; return the y where the next row starts."""
     index = {id(b): i for i, b in enumerate(chart.bars)}
-    heights = [_line_height(bar, row.total, style, label_w) for bar in (row.total, *row.parts)]
+    heights = [
+        _line_height(bar, row.total, style, label_w, chart) for bar in (row.total, *row.parts)
+    ]
     block_h = sum(heights)
     total_end = x_of(row.total.value)
     rect = Rect(
@@ -225,7 +233,7 @@ def _draw_row(
     )
     d.add(rect, name=f"bar{index[id(row.total)]}")
     centre = top - heights[0] / 2
-    _category(d, row.total, row.total, style, label_w, centre)
+    _category(d, row.total, row.total, style, label_w, centre, chart)
     _value_labels(d, row.total, style, total_end + LABEL_GAP, centre)
     y = top - heights[0]
     for part, h in zip(row.parts, heights[1:], strict=True):
@@ -240,7 +248,7 @@ def _draw_row(
             strokeColor=None,
         )
         d.add(part_rect, name=f"bar{index[id(part)]}")
-        _category(d, part, row.total, style, label_w, centre)
+        _category(d, part, row.total, style, label_w, centre, chart)
         inside = x_of(part.value) + LABEL_GAP
         fits = inside + _value_label_width(part, style) <= total_end - LABEL_GAP
         if fits:
@@ -252,10 +260,16 @@ def _draw_row(
 
 
 def _category(
-    d: Drawing, bar: Bar, total: Bar, style: ChartStyle, label_w: float, centre: float
+    d: Drawing,
+    bar: Bar,
+    total: Bar,
+    style: ChartStyle,
+    label_w: float,
+    centre: float,
+    chart: BarChart,
 ) -> None:
     """Draw the category label of `bar`, right-aligned in the label column, centred on its line."""
-    lines = _category_lines(bar, total, style, label_w)
+    lines = _category_lines(bar, total, style, label_w, chart)
     font = style.fonts.bold if bar is total else style.fonts.regular
     colour = style.text if bar is total else style.muted
     lead = style.label_size * 1.2
@@ -296,19 +310,23 @@ def _value_labels(
         )
 
 
-def _legend_entries(style: ChartStyle) -> tuple[tuple[Color, Color | None, str], ...]:
+def _legend_entries(
+    style: ChartStyle, chart: BarChart
+) -> tuple[tuple[Color, Color | None, str], ...]:
     """Return the key's entries: a light swatch for a total, a dark one for an "of which" part."""
     return (
-        (style.total, style.total_edge, "Programme total"),
-        (style.strong, None, "of which: part of the programme above"),
+        (style.total, style.total_edge, label_text(chart.labels, "programme_total")),
+        (style.strong, None, label_text(chart.labels, "of_which_legend")),
     )
 
 
-def _legend_places(style: ChartStyle, x0: float, width: float) -> list[tuple[float, int, int]]:
+def _legend_places(
+    style: ChartStyle, x0: float, width: float, chart: BarChart
+) -> list[tuple[float, int, int]]:
     """Return (x, line, entry) of each key entry, wrapping where an entry would not fit."""
     places: list[tuple[float, int, int]] = []
     x, line = x0, 0
-    for i, (_, _, text) in enumerate(_legend_entries(style)):
+    for i, (_, _, text) in enumerate(_legend_entries(style, chart)):
         w = SWATCH_W + 4.0 + text_width(text, style.fonts.regular, style.small_size)
         if x + w > width and x > x0:
             x, line = x0, line + 1
@@ -318,10 +336,14 @@ def _legend_places(style: ChartStyle, x0: float, width: float) -> list[tuple[flo
 
 
 def _legend(
-    d: Drawing, style: ChartStyle, places: list[tuple[float, int, int]], height: float
+    d: Drawing,
+    style: ChartStyle,
+    places: list[tuple[float, int, int]],
+    height: float,
+    chart: BarChart,
 ) -> None:
     """Draw the key at the top of the chart, where `_legend_places` put its entries."""
-    entries = _legend_entries(style)
+    entries = _legend_entries(style, chart)
     legend = Group()
     for x, line, i in places:
         fill, edge, text = entries[i]

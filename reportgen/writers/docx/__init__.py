@@ -48,7 +48,8 @@ def write_docx(doc: Document, theme: Theme | None = None) -> bytes:
         ("word/theme/theme1.xml", package.theme_part()),
         ("word/header1.xml", fields.header_xml(
             clean_text(meta.short_title or meta.title), clean_text(meta.date), width)),
-        ("word/footer1.xml", fields.footer_xml(clean_text(meta.organisation), width)),
+        ("word/footer1.xml", fields.footer_xml(
+            clean_text(meta.organisation), width, meta.label("page_of"))),
     ]  # fmt: skip
     members += [(f"word/{name}", png) for _, name, png in visitor.rels.images]
     return package.write_zip(members)
@@ -65,8 +66,8 @@ def _page_theme(theme: Theme, page_size: str) -> Theme:
 
 def _styles(theme: Theme, language: str) -> bytes:
     """Return the cached styles.xml with the document's language filled in."""
-    marker = styles.LANG_MARKER.encode()
-    return styles.styles_xml(theme).replace(marker, language.encode())
+    marker = f'w:val="{styles.LANG_MARKER}"'.encode()
+    return styles.styles_xml(theme).replace(marker, package.lang_xml_attributes(language).encode())
 
 
 def _document_xml(body_elements: list[etree._Element], theme: Theme) -> bytes:

@@ -7,6 +7,7 @@ recompute them on open.
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -49,12 +50,15 @@ def header_xml(left: str, right: str, width: int) -> bytes:
     ).encode()
 
 
-def footer_xml(left: str, width: int) -> bytes:
-    """Return footer1.xml: the organisation, a right tab, "Page X of Y" from fields."""
-    body = (
-        f"{_run(left)}<w:r><w:tab/></w:r>{_run('Page ')}{_simple('PAGE', '1')}"
-        f"{_run(' of ')}{_simple('NUMPAGES', '1')}"
-    )
+def footer_xml(left: str, width: int, page_of: str = "Page {page} of {pages}") -> bytes:
+    """Return footer1.xml: the organisation, a right tab, "Page X of Y" from fields.
+
+    `page_of` is the document's wording, its `{page}` and `{pages}` becoming PAGE and
+    NUMPAGES fields (so a language may put the numbers where its grammar wants them).
+    """
+    fields = {"{page}": _simple("PAGE", "1"), "{pages}": _simple("NUMPAGES", "1")}
+    pieces = re.split(r"(\{page\}|\{pages\})", page_of)
+    body = f"{_run(left)}<w:r><w:tab/></w:r>" + "".join(fields.get(p) or _run(p) for p in pieces)
     return (
         f'{_DECL}<w:ftr xmlns:w="{_W}"><w:p>{_ppr(st.FOOTER, width)}{body}</w:p></w:ftr>'
     ).encode()
@@ -66,7 +70,9 @@ def _fld_char(parent: etree._Element, kind: str) -> None:
     sub(r, "w:fldChar", {"w:fldCharType": kind})
 
 
-def toc_paragraphs(entries: list[tuple[int, str, str]]) -> list[etree._Element]:
+def toc_paragraphs(
+    entries: list[tuple[int, str, str]], placeholder: str = "Update the table of contents."
+) -> list[etree._Element]:
     """Return the TOC field as paragraphs: instruction, one cached entry per heading, end.
 
     `entries` are (level, text, bookmark name). The cached entries link to their headings
@@ -74,7 +80,7 @@ def toc_paragraphs(entries: list[tuple[int, str, str]]) -> list[etree._Element]:
     cached PAGEREF results, which would show every entry on page 1).
     """
     paras: list[etree._Element] = []
-    rows = entries or [(1, "Right-click to update the table of contents.", "")]
+    rows = entries or [(1, placeholder, "")]
     for index, (level, text, bookmark) in enumerate(rows):
         p = el("w:p")
         ppr = sub(p, "w:pPr")

@@ -60,6 +60,52 @@ def language_tag(language: str) -> str:
     return language if _LANG.match(language or "") else "en"
 
 
+# Word keeps three languages per run: `w:val` for Latin text, `w:eastAsia` for CJK text and
+# `w:bidi` for "complex script" text, which in Word's sense covers the Indic scripts as well
+# as Arabic and Hebrew. Hindi text is therefore tagged through `w:bidi` (then Word proofs it
+# with the Hindi tools and takes its font from `w:rFonts w:cs`).
+COMPLEX_SCRIPT_LANGUAGES = frozenset(
+    {"hi", "mr", "ne", "sa", "mai", "kok", "bn", "as", "ta", "te", "kn", "ml", "gu", "pa"}
+    | {"or", "si", "ur", "ar", "fa", "ps", "sd", "he", "yi", "th", "lo", "km", "my", "dv"}
+)
+EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko"})
+
+
+def lang_attributes(language: str) -> dict[str, str]:
+    """Return the `w:lang` attributes for text in `language` ({"w:bidi": "hi-IN"} ...)."""
+    tag = language_tag(language)
+    base = tag.split("-")[0].lower()
+    if base in COMPLEX_SCRIPT_LANGUAGES:
+        return {"w:bidi": tag}
+    if base in EAST_ASIAN_LANGUAGES:
+        return {"w:eastAsia": tag}
+    return {"w:val": tag}
+
+
+def document_lang_attributes(language: str) -> dict[str, str]:
+    """Return the document default `w:lang`: its language in the right slot, English beside.
+
+    A Hindi document keeps Latin text (names such as TRUST, URLs) as Indian English and its
+    Devanagari as Hindi: `w:val="en-IN" w:bidi="hi-IN"`. An English one names Hindi as its
+    complex-script language, for the Devanagari words it may quote.
+    """
+    tag = language_tag(language)
+    attrs = {"w:val": tag, "w:bidi": "hi-IN"}
+    own = lang_attributes(tag)
+    if "w:val" not in own:
+        region = tag.split("-")[1] if "-" in tag else ""
+        attrs["w:val"] = f"en-{region}" if len(region) == 2 else "en-US"
+    attrs.update(own)
+    return attrs
+
+
+def lang_xml_attributes(language: str) -> str:
+    """Return the document default `w:lang` attributes as XML text (`w:val="..." ...`)."""
+    attrs = document_lang_attributes(language)
+    order = ("w:val", "w:eastAsia", "w:bidi")  # the schema's order of the attributes
+    return " ".join(f'{k}="{attrs[k]}"' for k in order if k in attrs)
+
+
 def content_types() -> bytes:
     """Return [Content_Types].xml (PNG is declared even when no picture is present)."""
     items = "".join(
@@ -103,7 +149,7 @@ def settings(language: str) -> bytes:
         '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:updateFields w:val="true"/><w:compat><w:compatSetting w:name="compatibilityMode"'
         ' w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
-        f'<w:themeFontLang w:val="{language}"/><w:decimalSymbol w:val="."/>'
+        f'<w:themeFontLang {lang_xml_attributes(language)}/><w:decimalSymbol w:val="."/>'
         '<w:listSeparator w:val=","/></w:settings>'
     ).encode()
 

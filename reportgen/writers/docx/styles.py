@@ -206,7 +206,7 @@ def _doc_defaults(root: etree._Element, theme: Theme) -> None:
     put(rpr, "w:color", RPR_ORDER, {"w:val": theme.palette.text})
     put(rpr, "w:sz", RPR_ORDER, {"w:val": half})
     put(rpr, "w:szCs", RPR_ORDER, {"w:val": half})
-    put(rpr, "w:lang", RPR_ORDER, {"w:val": LANG_MARKER, "w:bidi": "hi-IN"})
+    put(rpr, "w:lang", RPR_ORDER, {"w:val": LANG_MARKER})  # attributes set per document
     ppr = etree.SubElement(etree.SubElement(defaults, qn("w:pPrDefault")), qn("w:pPr"))
     put(
         ppr,

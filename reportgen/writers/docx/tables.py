@@ -296,3 +296,40 @@ def box_table(v: DocxVisitor, node: m.Callout, style: str) -> list[Any]:
         inner.append(v.spacer(1))  # a cell must end with a paragraph
     tc.extend(inner)
     return [tbl, v.spacer(v.theme.spacing.block_after)]
+
+
+def columns_table(v: DocxVisitor, node: m.Columns) -> list[Any]:
+    """Return side-by-side columns as a borderless table: each row of Divs one table row.
+
+    Rows do not split across pages, so a block and its counterpart in the other language
+    stay level with each other.
+    """
+    count = max((len(row) for row in node.rows), default=0)
+    if count == 0:
+        return []
+    gap = 280  # twips between the columns
+    total = round(v.text_width_pt * 20)
+    width = (total - gap * (count - 1)) // count
+    widths = [width] * count
+    tbl, pr = _table(st.GRID_TABLE, widths, False)
+    mar = etree.Element(qn("w:tblCellMar"))
+    for side, value in (("left", 0), ("right", gap)):
+        sub(mar, f"w:{side}", {"w:w": str(value), "w:type": "dxa"})
+    pr.find(qn("w:tblLayout")).addnext(mar)
+    outer_out = v.out
+    try:
+        for divs in node.rows:
+            row = etree.SubElement(tbl, W_TR)
+            sub(etree.SubElement(row, W_TRPR), "w:cantSplit")
+            for col in range(count):
+                tc, _ = _cell(row, widths[col])
+                inner: list[Any] = []
+                v.out = inner
+                if col < len(divs):
+                    v.visit_div(divs[col])
+                if not inner or inner[-1].tag != qn("w:p"):
+                    inner.append(v.spacer(1))  # a cell must end with a paragraph
+                tc.extend(inner)
+    finally:
+        v.out = outer_out
+    return [tbl, v.spacer(v.theme.spacing.block_after)]

@@ -19,6 +19,7 @@ from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.links import Anchors, Relationships, is_external
 from reportgen.writers.docx.numbering import Numbering
 from reportgen.writers.docx.ooxml import PPR_ORDER, W_VAL, clean_text, el, put, qn, sub, twips
+from reportgen.writers.docx.package import lang_attributes
 from reportgen.writers.docx.runs import PLAIN, RunFormat
 
 DEVANAGARI_FONT = "Noto Sans Devanagari"
@@ -57,6 +58,7 @@ class DocxVisitor:
         self.box_style: str | None = None  # paragraph style forced inside a callout box
         self.drawing_id = 0
         self._heading_marks: dict[int, str] = {}
+        self.lang = doc.meta.language  # language of the blocks being visited (Div may change it)
         self.toc_entries: list[tuple[int, str, str]] = []
         self._dispatch: dict[type, Callable[[Any], None]] = {
             m.Heading: self.visit_heading,
@@ -68,6 +70,8 @@ class DocxVisitor:
             m.Figure: self.visit_figure,
             m.TableOfContents: self.visit_table_of_contents,
             m.PageBreak: self.visit_page_break,
+            m.Div: self.visit_div,
+            m.Columns: self.visit_columns,
         }
 
     # ------------------------------------------------------------ document
@@ -101,8 +105,11 @@ class DocxVisitor:
                 for item in block.items:
                     if item.id:
                         self.anchors.add(item.id)
-            elif isinstance(block, m.Callout):
+            elif isinstance(block, (m.Callout, m.Div)):
                 self._collect_anchors(block.blocks)
+            elif isinstance(block, m.Columns):
+                for row in block.rows:
+                    self._collect_anchors(tuple(div for div in row))
 
     def title_block(self, meta: m.Meta) -> None:
         """Append the title block: organisation, title, subtitle, a rule, then date and audience.
@@ -115,7 +122,11 @@ class DocxVisitor:
 
             px_w, px_h = png_size(self.theme.logo)
             width = LOGO_HEIGHT_PT * px_w / max(px_h, 1)
-            alt = f"{meta.organisation} logo" if meta.organisation else "Logo"
+            alt = (
+                meta.label("organisation_logo", organisation=meta.organisation)
+                if meta.organisation
+                else meta.label("logo")
+            )
             self.out.append(image_paragraph(self, self.theme.logo, width, alt, "logo", jc="right"))
         if meta.organisation:
             self.out.append(self.text_paragraph(st.KICKER, meta.organisation))
@@ -231,12 +242,27 @@ class DocxVisitor:
 
     def visit_table_of_contents(self, node: m.TableOfContents) -> None:
         """Append a "Contents" heading and a TOC field over heading levels 1-2."""
-        self.out.append(self.text_paragraph(st.TOC_HEADING, "Contents"))
-        self.out.extend(fields.toc_paragraphs(self.toc_entries))
+        meta = self.doc.meta
+        self.out.append(self.text_paragraph(st.TOC_HEADING, meta.label("contents")))
+        self.out.extend(fields.toc_paragraphs(self.toc_entries, meta.label("toc_update")))
 
     def visit_page_break(self, node: m.PageBreak) -> None:
         """Append a page break."""
         self.out.append(fields.page_break())
+
+    def visit_div(self, node: m.Div) -> None:
+        """Append the blocks of a Div, their runs tagged with its language when it has one."""
+        outer = self.lang
+        self.lang = node.attr.lang or outer
+        try:
+            for block in node.blocks:
+                self.visit(block)
+        finally:
+            self.lang = outer
+
+    def visit_columns(self, node: m.Columns) -> None:
+        """Append side-by-side columns as a borderless table, one row per row of Divs."""
+        self.out.extend(tables.columns_table(self, node))
 
     # ------------------------------------------------------------ paragraphs
 
@@ -290,6 +316,9 @@ class DocxVisitor:
                 self.cite(parent, node, fmt)  # type: ignore[arg-type]
             elif kind is m.LineBreak:
                 etree.SubElement(etree.SubElement(parent, W_R), qn("w:br"))
+            elif kind is m.Span:
+                lang = node.attr.lang or fmt.lang  # type: ignore[union-attr]
+                self.inlines(parent, node.children, fmt.but(lang=lang))  # type: ignore
 
     def link(self, parent: Any, node: m.Link, fmt: RunFormat) -> None:
         """Append a live link for http(s)/mailto, an internal link for `#id`, else plain text."""
@@ -335,9 +364,15 @@ class DocxVisitor:
             self._run(parent, text[pos:], fmt, False)
 
     def _run(self, parent: Any, text: str, fmt: RunFormat, devanagari: bool) -> None:
-        """Append one `w:r`; newlines and tabs become `w:br` and `w:tab`."""
+        """Append one `w:r`; newlines and tabs become `w:br` and `w:tab`.
+
+        A run gets `w:lang` when its language differs from the document's (a Div or Span in
+        another language) and on Devanagari text (so Word proofs it in the right language).
+        """
         r = etree.SubElement(parent, W_R)
-        if fmt.style or fmt.bold or fmt.italic or devanagari or fmt.color or fmt.size:
+        lang = fmt.lang or self.lang
+        tagged = devanagari or lang != self.doc.meta.language
+        if fmt.style or fmt.bold or fmt.italic or tagged or fmt.color or fmt.size:
             rpr = etree.SubElement(r, W_RPR)
             if fmt.style:
                 etree.SubElement(rpr, W_RSTYLE).set(W_VAL, fmt.style)
@@ -358,8 +393,11 @@ class DocxVisitor:
                 half = str(round(fmt.size * 2))
                 etree.SubElement(rpr, W_SZ).set(W_VAL, half)
                 etree.SubElement(rpr, W_SZCS).set(W_VAL, half)
-            if devanagari:
-                sub(rpr, "w:lang", {"w:bidi": "hi-IN"})
+            if tagged:
+                attrs = lang_attributes(lang)
+                if devanagari and "w:bidi" not in attrs:
+                    attrs["w:bidi"] = "hi-IN"  # Devanagari quoted in a Latin-script language
+                sub(rpr, "w:lang", attrs)
         if "\n" in text or "\t" in text:
             for piece in _BREAKS.split(text):
                 if piece == "\n":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportgen.model import Cite, Emph, Inline, LineBreak, Link, Strong, Text
+from reportgen.model import Cite, Emph, Inline, LineBreak, Link, Span, Strong, Text
 from reportgen.writers.pdf.fonts import FontSet, has_devanagari, split_scripts
 from reportgen.writers.pdf.safety import escape_text, link_target, quote_attribute
 
@@ -63,6 +63,9 @@ class InlineRenderer:
                 self._cite(node, out)
             elif isinstance(node, LineBreak):
                 out.append("<br/>")
+            elif isinstance(node, Span):
+                # the span's language is for the tagging layer; its text draws like any other
+                shaped = self._render(node.children, out, bold, italic) or shaped
         return shaped
 
     def _text(self, text: str, out: list[str], bold: bool) -> bool:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from reportlab.platypus.flowables import Flowable
 
 from reportgen.model import Meta
 from reportgen.theme import Theme
-from reportgen.writers.pdf.fonts import FontSet
+from reportgen.writers.pdf.fonts import FontSet, has_devanagari
+from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
 
@@ -30,6 +33,8 @@ class PageCountCanvas(Canvas):
     footer_right: float = 0.0
     footer_y: float = 0.0
     pages_counted: int = 0
+    page_label: str = "Page {page} of {pages}"  # the document's words for "Page X of Y"
+    draw_right: Any = None  # draws right-aligned page furniture (set by the doc template)
 
     def save(self) -> None:
         """Write each page's page-number form, then the PDF; the count is kept."""
@@ -41,7 +46,11 @@ class PageCountCanvas(Canvas):
             self.setFont(font, size)
             if self.footer_colour is not None:
                 self.setFillColor(self.footer_colour)
-            self.drawRightString(self.footer_right, self.footer_y, f"Page {page} of {total}")
+            text = self.page_label.format(page=page, pages=total)
+            if self.draw_right is not None:
+                self.draw_right(self, self.footer_right, self.footer_y, text)
+            else:
+                self.drawRightString(self.footer_right, self.footer_y, text)
             self.endForm()
         super().save()
 
@@ -126,8 +135,8 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.saveState()
         canv.setFont(fonts.regular, size)
         canv.setFillColor(c.muted)
-        canv.drawString(left, y, clean_text(self.meta.short_title or self.meta.title))
-        canv.drawRightString(right, y, clean_text(self.meta.date))
+        self._furniture(canv, left, y, self.meta.short_title or self.meta.title)
+        self._furniture(canv, right, y, self.meta.date, right_aligned=True)
         canv.setStrokeColor(c.rule)
         canv.setLineWidth(0.5)
         canv.line(left, y - 4, right, y - 4)
@@ -146,13 +155,38 @@ class BriefDocTemplate(BaseDocTemplate):
         canv.line(left, y + 10, right, y + 10)
         canv.setFont(fonts.regular, size)
         canv.setFillColor(c.muted)
-        canv.drawString(left, y, clean_text(self.meta.organisation or self.meta.title))
+        self._furniture(canv, left, y, self.meta.organisation or self.meta.title)
         if isinstance(canv, PageCountCanvas):
+            canv.draw_right = lambda c, x, y_, text: self._furniture(c, x, y_, text, True)
             canv.footer_font = (fonts.regular, size)
             canv.footer_colour = c.muted
             canv.footer_right, canv.footer_y = right, y
+            canv.page_label = self.meta.label("page_of", page="{page}", pages="{pages}")
             canv.doForm(f"rgPageNo{canv.getPageNumber()}")
         canv.restoreState()
+
+    def _furniture(
+        self, canv: Canvas, x: float, y: float, text: str, right_aligned: bool = False
+    ) -> None:
+        """Draw one line of page furniture with its baseline at `y`, from `x` (or to it).
+
+        Text in a script the Latin font lacks (a Hindi title, "पृष्ठ 1 / 4") goes through
+        the paragraph path, which picks the script's font and shapes it; plain text is drawn
+        straight on the canvas.
+        """
+        text = clean_text(text)
+        if not has_devanagari(text):
+            draw = canv.drawRightString if right_aligned else canv.drawString
+            draw(x, y, text)
+            return
+        style = self.styles.get("header_footer", True)
+        if right_aligned:
+            style = ParagraphStyle(f"{style.name}-right", parent=style, alignment=TA_RIGHT)
+        markup = InlineRenderer(self.styles.fonts, frozenset(), "#000000").text(text)
+        para = Paragraph(markup.text, style)
+        _, height = para.wrap(self.width, self.height)
+        left = x - self.width if right_aligned else x
+        para.drawOn(canv, left, y - height + style.fontSize)
 
     # ------------------------------------------------------------------ bookmarks
 

@@ -15,6 +15,8 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     Spacer,
+    Table,
+    TableStyle,
 )
 from reportlab.platypus import ListItem as RLListItem
 
@@ -39,8 +41,11 @@ def document_anchors(blocks: Iterable[Block]) -> frozenset[str]:
             found.add(block.id)
         elif isinstance(block, model.BulletList):
             found.update(item.id for item in block.items if item.id)
-        elif isinstance(block, model.Callout):
+        elif isinstance(block, (model.Callout, model.Div)):
             found |= document_anchors(block.blocks)
+        elif isinstance(block, model.Columns):
+            for row in block.rows:
+                found |= document_anchors(row)
     return frozenset(a for a in found if _ANCHOR_ID.fullmatch(a))
 
 
@@ -195,7 +200,7 @@ class PdfVisitor:
             # Imported late: only briefs with figures pay for it (and it may be absent).
             charts = importlib.import_module("reportgen.writers.charts")
         except ImportError:
-            placeholder = self.renderer.text(f"[Chart: {node.alt}]")
+            placeholder = self.renderer.text(f"[{node.alt}]")
             drawing: Flowable = Paragraph(placeholder.text, self.styles.get("note"))
         else:
             drawing = charts.drawing(node.chart, self.theme, self.width)
@@ -214,6 +219,40 @@ class PdfVisitor:
     def visit_page_break(self, node: model.PageBreak) -> list[Flowable]:
         """Return a page break."""
         return [PageBreak()]
+
+    def visit_div(self, node: model.Div) -> list[Flowable]:
+        """Return the flowables of the Div's blocks (its language is the tagging layer's)."""
+        return self.visit_blocks(node.blocks)
+
+    def visit_columns(self, node: model.Columns) -> list[Flowable]:
+        """Return side-by-side columns: a borderless table, one row per row of Divs.
+
+        A row does not split across pages, so a block stays level with its counterpart.
+        """
+        count = max((len(row) for row in node.rows), default=0)
+        if count == 0:
+            return []
+        gap = 14.0
+        col_w = (self.width - gap * (count - 1)) / count
+        data = [
+            [self.visit_blocks(row[i].blocks, col_w) if i < len(row) else "" for i in range(count)]
+            for row in node.rows
+        ]
+        grid = Table(
+            data,
+            colWidths=[col_w + gap] * (count - 1) + [col_w],
+            style=TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-2, -1), gap),
+                    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
+        return [grid]
 
 
 def _snake(name: str) -> str:
