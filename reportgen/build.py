@@ -513,8 +513,26 @@ def _run_jobs(
     # Imported here: a one-brief build does not pay for multiprocessing's import.
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    # Results are taken in submission order so progress and the manifest are deterministic.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from reportgen.lifeline import init_worker, spawn_context
+
+    # Spawned workers inherit no descriptors (not the folder's lock) and die with this
+    # process, so a killed build leaves no orphan rendering on or holding the folder.
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=spawn_context(),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        # Results are taken in submission order so progress and the manifest are deterministic.
         futures: list[tuple[_Job, Future]] = [(job, pool.submit(_build_job, job)) for job in todo]
         for job, future in futures:
             yield job, future.result()
+    except BaseException:
+        # Ctrl-C or an error: do not wait for the queued briefs, stop the workers now.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                process.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

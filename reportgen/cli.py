@@ -100,12 +100,9 @@ def _default_inputs() -> tuple[list[Path], str | None]:
 
 @contextlib.contextmanager
 def _output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock (shared with scheduled builds) while building."""
-    try:
-        from reportgen.schedule.lock import output_lock
-    except ImportError:
-        yield
-        return
+    """Hold the output folder's lock (shared with scheduled builds and publish) while building."""
+    from reportgen.folderlock import output_lock
+
     with output_lock(out_dir):
         yield
 

@@ -32,6 +32,8 @@ PARTS: dict[str, tuple[str, str]] = {
     "mdit_py_plugins": ("mdit-py-plugins", "reading templates' Markdown"),
     "PIL": ("pillow", "pictures"),
     "lxml": ("lxml", "DOCX output"),
+    "filelock": ("filelock", "the output folder's lock (build, publish, schedule)"),
+    "psutil": ("psutil", "telling a dead lock holder or parent process from a live one"),
 }
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from reportgen.fileio import write_atomic
+from reportgen.folderlock import output_lock
 from reportgen.publish.checksums import render_sums
 from reportgen.publish.feed import render_feed
 from reportgen.publish.index_page import render_index
@@ -35,7 +36,6 @@ from reportgen.publish.state import (
     load_state,
     save_state,
 )
-from reportgen.schedule.lock import output_lock
 
 log = logging.getLogger("reportgen.publish")
 

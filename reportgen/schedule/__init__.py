@@ -3,8 +3,8 @@
 Entry points for the CLI: `run_scheduler`, `run_job_now`, `history`, `format_history`;
 `output_lock` for `reportgen build`. See docs/schedule.md.
 
-The names are loaded on first use, so `reportgen.schedule.lock` (which publish and build use)
-does not pull in APScheduler and the runner.
+The names are loaded on first use, so `output_lock` (`reportgen.folderlock`, which publish
+and build use too) does not pull in APScheduler and the runner.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "OutputLocked": "reportgen.schedule.lock",
-    "output_lock": "reportgen.schedule.lock",
+    "OutputLocked": "reportgen.folderlock",
+    "output_lock": "reportgen.folderlock",
     "RunRecord": "reportgen.schedule.runlog",
     "format_history": "reportgen.schedule.runlog",
     "history": "reportgen.schedule.runner",

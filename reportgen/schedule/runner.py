@@ -18,8 +18,8 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from reportgen.errors import UserError
+from reportgen.folderlock import OutputLocked, output_lock
 from reportgen.schedule.config import Job, Schedule, load_schedule
-from reportgen.schedule.lock import OutputLocked, output_lock
 from reportgen.schedule.runlog import (
     FAILED,
     OK,

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import math
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -211,30 +212,15 @@ def validate_in_worker(job: RenderJob) -> Validated | Failed:
     return Validated(meta.slug, meta.title, meta.date.isoformat(), meta.template, _warnings(facts))
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when the service process dies (even by SIGKILL).
-
-    Without it a service killed hard, or one whose server re-raises SIGTERM before exit
-    handlers run, leaves its render workers behind. Elsewhere this does nothing.
-    """
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
-
-def warm_worker() -> None:
+def warm_worker(parent_pid: int | None = None) -> None:
     """Tie this worker's life to the service's, import the pipeline and render the example once.
 
     The render makes requests start warm: fonts, templates and writers are loaded.
     """
+    from reportgen.lifeline import die_with_parent
     from reportgen.paths import EXAMPLE_FACTS
 
-    _die_with_parent()
+    die_with_parent(parent_pid)
     try:
         for path in sorted(EXAMPLE_FACTS.glob("*.yaml"))[:1]:
             render_in_worker(RenderJob(path.read_bytes(), path.name, "pdf", None, ()))
@@ -275,6 +261,7 @@ class Renderer:
             self.processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=warm_worker,
+            initargs=(os.getpid(),),
         )
 
     @property

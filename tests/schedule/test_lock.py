@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from reportgen.errors import UserError
-from reportgen.schedule.lock import OutputLocked, output_lock
+from reportgen.folderlock import OutputLocked, output_lock
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from reportgen.schedule.lock import output_lock
+from reportgen.folderlock import output_lock
 with output_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)
