@@ -234,8 +234,14 @@ def _load_theme(path: Path, mtime_ns: int, size: int) -> Any:
     return load_theme(path)
 
 
-def render_formats(doc: Any, formats: Sequence[str], theme: Any) -> tuple[dict[str, bytes], dict]:
-    """Return the bytes of each format and the page count of the PDF (when asked for)."""
+def render_formats(
+    doc: Any, formats: Sequence[str], theme: Any, *, docx_page_numbers: bool = False
+) -> tuple[dict[str, bytes], dict]:
+    """Return the bytes of each format and the page count of the PDF (when asked for).
+
+    `docx_page_numbers` lays the DOCX out with LibreOffice to give its contents list page
+    numbers (see reportgen.pagination; seconds per brief, and only where LibreOffice runs).
+    """
     outputs: dict[str, bytes] = {}
     pages: dict[str, int] = {}
     for fmt in formats:
@@ -243,6 +249,10 @@ def render_formats(doc: Any, formats: Sequence[str], theme: Any) -> tuple[dict[s
             from reportgen.writers.pdf import render_pdf
 
             outputs["pdf"], pages["pdf"] = render_pdf(doc, theme)
+        elif fmt == "docx" and docx_page_numbers:
+            from reportgen.pagination import docx_with_page_numbers
+
+            outputs["docx"] = docx_with_page_numbers(doc, theme).data
         else:
             outputs[fmt] = get_writer(fmt)(doc, theme)
     return outputs, pages
@@ -268,6 +278,7 @@ def build_brief(
     sandboxed: bool = False,
     out_dir: Path | None = None,
     theme: Any = None,
+    docx_page_numbers: bool = False,
 ) -> BuiltBrief:
     """Return one brief rendered in each of `formats`, written into `out_dir` when given.
 
@@ -281,7 +292,7 @@ def build_brief(
     template_name = template or facts_obj.meta.template
     doc = build_document(facts_obj, template_name, list(templates_dirs), sandboxed=sandboxed)
     theme = theme or theme_for(template_name, templates_dirs)
-    outputs, pages = render_formats(doc, formats, theme)
+    outputs, pages = render_formats(doc, formats, theme, docx_page_numbers=docx_page_numbers)
     meta = facts_obj.meta
     deps_hash = dependencies_hash(template_name, templates_dirs)
     facts_hash = sha256_bytes(facts_bytes)
@@ -363,14 +374,16 @@ class _Job:
     formats: tuple[str, ...]
     template: str | None
     templates_dirs: tuple[Path, ...]
+    docx_page_numbers: bool = False
 
 
 def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
     """Build one facts file (in a worker); return its manifest entries or its problems."""
     try:
         brief = build_brief(
-            job.facts_path, job.formats, job.template, job.templates_dirs, out_dir=job.out_dir
-        )
+            job.facts_path, job.formats, job.template, job.templates_dirs, out_dir=job.out_dir,
+            docx_page_numbers=job.docx_page_numbers,
+        )  # fmt: skip
     except FactsError as exc:
         return (str(exc), list(exc.problems))
     except UserError as exc:
@@ -413,6 +426,7 @@ def build_folder(
     force: bool = False,
     jobs: int | None = None,
     progress: ProgressFn | None = None,
+    docx_page_numbers: bool = False,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
@@ -451,7 +465,7 @@ def build_folder(
                 if progress:
                     progress("current", path, report.up_to_date, len(files))
                 continue
-        todo.append(_Job(path, out_dir, formats, template, dirs))
+        todo.append(_Job(path, out_dir, formats, template, dirs, docx_page_numbers))
 
     new_entries: dict[str, dict[str, Any]] = {}
     slugs: dict[str, Path] = {}

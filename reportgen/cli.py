@@ -169,6 +169,11 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     help="Some briefs failing is expected: exit 4 (not 2) when some failed, so a script "
     "can tell that from a bad command and go on to publish what was built.",
 )
+@click.option(
+    "--docx-page-numbers",
+    is_flag=True,
+    help="Lay each DOCX out with LibreOffice to put checked page numbers in its contents list.",
+)
 def build(
     facts: tuple[Path, ...],
     fmt: str,
@@ -179,6 +184,7 @@ def build(
     jobs: int | None,
     quiet: bool,
     keep_going: bool,
+    docx_page_numbers: bool,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
@@ -208,6 +214,7 @@ def build(
                 force=force,
                 jobs=jobs,
                 progress=progress,
+                docx_page_numbers=docx_page_numbers,
             )
     finally:
         close()

@@ -8,6 +8,8 @@ is built as lxml elements by `DocxVisitor`; `package` zips the parts determinist
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lxml import etree
 
 from reportgen.errors import UsageError
@@ -22,13 +24,17 @@ __all__ = ["write_docx"]
 _NSMAP = {k: v for k, v in NS.items() if k != "xml"}
 
 
-def write_docx(doc: Document, theme: Theme | None = None) -> bytes:
+def write_docx(
+    doc: Document, theme: Theme | None = None, *, toc_pages: Mapping[str, int] | None = None
+) -> bytes:
     """Return the DOCX bytes of `doc` in `theme` (the house theme when None).
 
-    The same Document and Theme always give the same bytes.
+    `toc_pages` maps each contents entry's bookmark name to its page; the contents list
+    shows page numbers only when it covers every entry (`reportgen.pagination` finds them).
+    The same Document, Theme and pages always give the same bytes.
     """
     theme = _page_theme(theme or default_theme(), doc.meta.page_size)
-    visitor = DocxVisitor(doc, theme)
+    visitor = DocxVisitor(doc, theme, toc_pages)
     body_elements = visitor.run()
     language = package.language_tag(doc.meta.language)
     width = round(visitor.text_width_pt * 20)

@@ -1,13 +1,16 @@
 """Word fields: the running header and footer (PAGE, NUMPAGES) and the table of contents.
 
-Fields carry a cached result so readers that do not compute fields (pandoc, LibreOffice's
-first layout, previews) still show sensible text; `updateFields` in settings.xml makes Word
-recompute them on open.
+Fields carry a cached result, which is what Word and LibreOffice show on open: settings.xml
+does not ask Word to update fields (that makes Word prompt on every open). Page fields in the
+header and footer are laid out live by every reader anyway; the contents list shows page
+numbers only when the caller knows them for sure (see `reportgen.pagination`), and F9 in
+Word still rebuilds it from the TOC field around the entries.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -71,16 +74,20 @@ def _fld_char(parent: etree._Element, kind: str) -> None:
 
 
 def toc_paragraphs(
-    entries: list[tuple[int, str, str]], placeholder: str = "Update the table of contents."
+    entries: list[tuple[int, str, str]],
+    placeholder: str = "Update the table of contents.",
+    pages: Mapping[str, int] | None = None,
 ) -> list[etree._Element]:
     """Return the TOC field as paragraphs: instruction, one cached entry per heading, end.
 
-    `entries` are (level, text, bookmark name). The cached entries link to their headings
-    but carry no page numbers: only Word's refresh on open can know them (LibreOffice keeps
-    cached PAGEREF results, which would show every entry on page 1).
+    `entries` are (level, text, bookmark name). Each cached entry links to its heading. When
+    `pages` gives the page of every entry's bookmark, each entry ends with a tab and a
+    PAGEREF field showing that page; otherwise no entry shows a number, since Word and
+    LibreOffice both show the cached number as it is (a wrong one would be believed).
     """
     paras: list[etree._Element] = []
     rows = entries or [(1, placeholder, "")]
+    numbered = bool(entries) and pages is not None and all(b in pages for _, _, b in entries)
     for index, (level, text, bookmark) in enumerate(rows):
         p = el("w:p")
         ppr = sub(p, "w:pPr")
@@ -89,6 +96,9 @@ def toc_paragraphs(
             _complex_start(p, TOC_INSTR)
         target = sub(p, "w:hyperlink", {"w:anchor": bookmark, "w:history": "1"}) if bookmark else p
         _text_run(target, text)
+        if numbered and pages is not None:
+            sub(sub(target, "w:r"), "w:tab")
+            _pageref(target, bookmark, pages[bookmark])
         if index == len(rows) - 1:
             _fld_char(p, "end")
         paras.append(p)
@@ -96,6 +106,13 @@ def toc_paragraphs(
     assert last is not None
     last.append(el("w:spacing", {"w:after": "240"}))
     return paras
+
+
+def _pageref(parent: etree._Element, bookmark: str, page: int) -> None:
+    """Append a PAGEREF field to `bookmark` whose cached result is `page`."""
+    _complex_start(parent, f" PAGEREF {bookmark} \\h ")
+    _text_run(parent, str(page))
+    _fld_char(parent, "end")
 
 
 def _complex_start(parent: etree._Element, instruction: str) -> None:

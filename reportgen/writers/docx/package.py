@@ -143,11 +143,15 @@ def document_rels(extra: str) -> bytes:
 
 
 def settings(language: str) -> bytes:
-    """Return settings.xml; `updateFields` makes Word refresh the TOC and page fields on open."""
+    """Return settings.xml.
+
+    No `updateFields`: it makes Word ask "update the fields?" on every open. Fields show
+    their cached results, which the writer makes right (see fields.py).
+    """
     return (
         f'{_DECL}<w:settings xmlns:w="{_W}"><w:zoom w:percent="100"/>'
         '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
-        '<w:updateFields w:val="true"/><w:compat><w:compatSetting w:name="compatibilityMode"'
+        '<w:compat><w:compatSetting w:name="compatibilityMode"'
         ' w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
         f'<w:themeFontLang {lang_xml_attributes(language)}/><w:decimalSymbol w:val="."/>'
         '<w:listSeparator w:val=","/></w:settings>'

@@ -7,7 +7,7 @@ Text from the model only ever becomes `w:t` text (lxml escapes it), so `<font>`,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lxml import etree
@@ -44,9 +44,12 @@ LOGO_HEIGHT_PT = 30.0  # the same height as the PDF's title-block logo
 class DocxVisitor:
     """Walk a Document and collect body elements, relationships, numbering and bookmarks."""
 
-    def __init__(self, doc: m.Document, theme: Theme) -> None:
+    def __init__(
+        self, doc: m.Document, theme: Theme, toc_pages: Mapping[str, int] | None = None
+    ) -> None:
         self.doc = doc
         self.theme = theme
+        self.toc_pages = toc_pages  # bookmark name -> page, when known for sure
         page_w_mm, _ = theme.page_mm()
         _, right, _, left = theme.margins_mm
         self.text_width_pt = (page_w_mm - left - right) / 25.4 * 72
@@ -244,7 +247,9 @@ class DocxVisitor:
         """Append a "Contents" heading and a TOC field over heading levels 1-2."""
         meta = self.doc.meta
         self.out.append(self.text_paragraph(st.TOC_HEADING, meta.label("contents")))
-        self.out.extend(fields.toc_paragraphs(self.toc_entries, meta.label("toc_update")))
+        self.out.extend(
+            fields.toc_paragraphs(self.toc_entries, meta.label("toc_update"), self.toc_pages)
+        )
 
     def visit_page_break(self, node: m.PageBreak) -> None:
         """Append a page break."""
