@@ -6,6 +6,7 @@
     │   ├── TemplateError          a template is missing, broken, or uses an undefined value
     │   │   └── TemplateSecurityError   a user template tried to reach outside the sandbox
     │   ├── LayoutError            content cannot be laid out (a cell taller than a page)
+    │   ├── GlyphError             text holds a character no font of the theme draws
     │   └── UsageError             a bad option or argument (unknown format, missing file)
     └── RenderTimeout              a render ran past its deadline (HTTP 503)
 
@@ -68,6 +69,10 @@ class TemplateSecurityError(TemplateError):
 
 class LayoutError(UserError):
     """Content cannot be laid out, such as a table cell taller than a page."""
+
+
+class GlyphError(UserError):
+    """Text holds a character that no font of the theme's chain draws (never a box)."""
 
 
 class UsageError(UserError):

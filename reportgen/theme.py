@@ -28,6 +28,55 @@ class FontFamily:
 
 
 @dataclass(frozen=True)
+class FallbackFont:
+    """A font the chain falls back to: its family name, its files, the scripts it is for.
+
+    `scripts` are ISO 15924 codes ("Deva", "Beng"): text of those scripts is set in this font
+    first. A font with no scripts (symbols) is tried, in chain order, for any character the
+    preferred font lacks. Fallback fonts have no italic: slanted text keeps the upright face.
+    """
+
+    name: str
+    regular: Path
+    bold: Path
+    scripts: tuple[str, ...] = ()
+
+
+# (family name, file stem, ISO 15924 scripts): the scheduled languages of India and the
+# neighbours' scripts, then symbols. One line per font; scripts.py maps characters to them.
+_NOTO_FALLBACKS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Noto Sans Devanagari", "NotoSansDevanagari", ("Deva",)),
+    ("Noto Sans Bengali", "NotoSansBengali", ("Beng",)),
+    ("Noto Sans Gurmukhi", "NotoSansGurmukhi", ("Guru",)),
+    ("Noto Sans Gujarati", "NotoSansGujarati", ("Gujr",)),
+    ("Noto Sans Oriya", "NotoSansOriya", ("Orya",)),
+    ("Noto Sans Tamil", "NotoSansTamil", ("Taml",)),
+    ("Noto Sans Telugu", "NotoSansTelugu", ("Telu",)),
+    ("Noto Sans Kannada", "NotoSansKannada", ("Knda",)),
+    ("Noto Sans Malayalam", "NotoSansMalayalam", ("Mlym",)),
+    ("Noto Sans Sinhala", "NotoSansSinhala", ("Sinh",)),
+)
+# Ticks, stars, shapes, arrows, relations: what tables and notes use beyond the text fonts.
+_NOTO_SYMBOLS = (
+    ("Noto Sans Symbols", "NotoSansSymbols"),
+    ("Noto Sans Symbols 2", "NotoSansSymbols2"),
+    ("Noto Sans Math", "NotoSansMath"),
+)
+
+
+def noto_fallbacks() -> tuple[FallbackFont, ...]:
+    """Return the house fallback chain: a Noto font per Indic script, then symbols and maths."""
+    chain = [
+        FallbackFont(name, FONT_DIR / f"{stem}-Regular.ttf", FONT_DIR / f"{stem}-Bold.ttf", s)
+        for name, stem, s in _NOTO_FALLBACKS
+    ]
+    for name, stem in _NOTO_SYMBOLS:
+        path = FONT_DIR / f"{stem}-Regular.ttf"  # symbol fonts have one weight
+        chain.append(FallbackFont(name, path, path))
+    return tuple(chain)
+
+
+@dataclass(frozen=True)
 class Palette:
     """Colours of the house style; dark-on-light pairs stay readable in grey-scale print."""
 
@@ -75,7 +124,8 @@ class Theme:
     """Everything a writer needs to know about the look of a brief."""
 
     body_font: FontFamily
-    script_fonts: dict[str, Path] = field(default_factory=dict)  # script name -> fallback TTF
+    # Tried in order for text the body font cannot set (other scripts, symbols).
+    fallback_fonts: tuple[FallbackFont, ...] = ()
     palette: Palette = field(default_factory=Palette)
     sizes: Sizes = field(default_factory=Sizes)
     spacing: Spacing = field(default_factory=Spacing)
@@ -96,7 +146,7 @@ class Theme:
 
 
 def default_theme() -> Theme:
-    """Return the house theme: Noto Sans (with Noto Sans Devanagari for Devanagari text)."""
+    """Return the house theme: Noto Sans, falling back to the Noto font of each Indic script."""
     noto = FontFamily(
         name="Noto Sans",
         regular=FONT_DIR / "NotoSans-Regular.ttf",
@@ -104,10 +154,4 @@ def default_theme() -> Theme:
         italic=FONT_DIR / "NotoSans-Italic.ttf",
         bold_italic=FONT_DIR / "NotoSans-BoldItalic.ttf",
     )
-    return Theme(
-        body_font=noto,
-        script_fonts={
-            "devanagari": FONT_DIR / "NotoSansDevanagari-Regular.ttf",
-            "devanagari-bold": FONT_DIR / "NotoSansDevanagari-Bold.ttf",
-        },
-    )
+    return Theme(body_font=noto, fallback_fonts=noto_fallbacks())

@@ -8,6 +8,7 @@ unknown id carries the path and line of the text that used it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -16,6 +17,9 @@ from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
+
+from reportgen.scripts import describe, theme_chain
+from reportgen.theme import Theme, default_theme
 
 # \t and \n are fine in text; every other C0 control, DEL, C1 controls and non-characters are not
 _BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
@@ -54,6 +58,29 @@ def check_characters(text: str) -> None:
         )
 
 
+def check_glyphs(text: str) -> None:
+    """Raise ValueError naming each character no font of the house chain draws.
+
+    A brief never drops a character or draws a box: the house fonts (Noto Sans, then a Noto
+    font for each Indic script, then symbols and maths) must hold every character of text.
+    """
+    missing = theme_chain(_house_theme()).missing(text)
+    if missing:
+        where = text.index(missing[0]) + 1
+        named = ", ".join(describe(ch) for ch in missing)
+        raise ValueError(
+            f"contains {named} (first at character {where}), which no font of the brief"
+            " draws (Noto Sans, the Noto fonts of the Indic scripts, symbols and maths);"
+            " remove it or write it another way"
+        )
+
+
+@functools.cache
+def _house_theme() -> Theme:
+    """Return the house theme, whose fonts every brief has (built once)."""
+    return default_theme()
+
+
 def resolve(text: str, lookup: Callable[[str, str | None], str]) -> str:
     """Return `text` with `{id}` / `{id.cur}` replaced through `lookup` and `{{ }}` unescaped."""
 
@@ -86,6 +113,7 @@ def _validate_text(value: str, info: ValidationInfo) -> str:
     """Return the text with placeholders resolved; raise a field error for bad characters."""
     try:
         check_characters(value)
+        check_glyphs(value)
         if not value.strip():
             raise ValueError("is empty; write some text or leave the field out")
         resolver = getattr(info.context, "resolver", None) if info.context else None

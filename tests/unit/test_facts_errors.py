@@ -465,3 +465,16 @@ def test_two_rates_for_one_pair() -> None:
     problem = only(mutate(rate, rate + second))
     assert problem.path == "exchange_rates[1]"
     assert problem.message.startswith("a second rate for 'INR/USD'")
+
+
+def test_character_no_font_draws_names_file_line_field_and_character() -> None:
+    problem = only(mutate("summary: The first section.", "summary: The 😀 first section."))
+    assert (problem.path, problem.line) == ("sections[0].summary", 10)
+    assert "'😀' (U+1F600 GRINNING FACE)" in problem.message
+    assert "no font" in problem.message
+
+
+def test_indic_scripts_and_the_taka_sign_are_accepted_in_text() -> None:
+    text = "বাংলাদেশ ৳1,101, नेपाल, தமிழ், ਪੰਜਾਬ, ગુજરાત, ଓଡ଼ିଶା, తెలుగు, ಕನ್ನಡ, മലയാളം, ✓"
+    facts = parse_facts(mutate("summary: The first section.", f"summary: {text}"))
+    assert facts.sections[0].summary == text

@@ -222,12 +222,27 @@ def test_rupee_sign_is_drawn_as_a_rupee_in_the_png(theme: Theme) -> None:
 
 def test_devanagari_labels_use_the_devanagari_font_shaped(theme: Theme) -> None:
     chart = BarChart(bars=(Bar("राष्ट्रीय खनिज मिशन", 10.0, "$1 million"),))
-    (label,) = [
+    deva = [
         s
         for s in strings(drawing(chart, theme, WIDTH))
         if s.fontName.endswith("Bold") and "Devanagari" in s.fontName
     ]
-    assert hasattr(label.text, "__shapeData__")  # glyphs chosen by HarfBuzz
+    assert [str(s.text).strip() for s in deva if len(str(s.text)) > 2]
+    assert all(hasattr(s.text, "__shapeData__") for s in deva)  # glyphs chosen by HarfBuzz
+
+
+def test_mixed_latin_and_devanagari_label_draws_each_run_in_its_font(theme: Theme) -> None:
+    # One String per label drew the Latin words in the Devanagari font (as boxes, where it
+    # lacks them) or left Devanagari unshaped; now each font run is its own String.
+    chart = BarChart(bars=(Bar("Mission मिशन Office", 10.0, "$1 million"),))
+    drawn = [(s.fontName, str(s.text)) for s in strings(drawing(chart, theme, WIDTH))]
+    latin = [font for font, text in drawn if "Mission" in text or "Office" in text]
+    assert latin and all(font.startswith("NotoSans-") for font in latin)
+    (deva,) = [s for s in strings(drawing(chart, theme, WIDTH)) if "Devanagari" in s.fontName]
+    # HarfBuzz draws the short-i sign (a glyph variant of U+093F) before its consonant,
+    # as a reader sees it; unshaped, "म" would come first.
+    glyphs = str(deva.text)
+    assert glyphs[0] != "म" and glyphs[1:] == "मशन"
 
 
 # ------------------------------------------------------------------ PNG

@@ -122,6 +122,26 @@ def test_fonts_cover_rupee_and_devanagari(data: bytes) -> None:
     assert 'w:lang w:val="en-IN"' in styles
 
 
+def test_each_indic_script_run_names_its_noto_font_and_language() -> None:
+    data = write_docx(doc_of(para("Taka ৳1,101 for বাংলাদেশ and தமிழ் (नेपाल), done")))
+    body = part(data, "word/document.xml")
+    runs = re.findall(r"<w:r>.*?</w:r>", body)
+
+    def run_of(text: str) -> str:
+        return next(r for r in runs if text in r)
+
+    assert 'w:cs="Noto Sans Bengali"' in run_of("বাংলাদেশ")
+    assert 'w:bidi="bn-IN"' in run_of("বাংলাদেশ")
+    assert 'w:cs="Noto Sans Bengali"' in run_of("৳")
+    assert 'w:cs="Noto Sans Tamil"' in run_of("தமிழ்")
+    assert 'w:bidi="ta-IN"' in run_of("தமிழ்")
+    assert "rFonts" not in run_of("), done")  # Latin punctuation stays in the body font
+    table = part(data, "word/fontTable.xml")
+    for family in ("Noto Sans", "Noto Sans Bengali", "Noto Sans Tamil", "Noto Sans Devanagari"):
+        assert f'w:name="{family}"' in table
+    assert "Gujarati" not in table  # only the fonts the document uses
+
+
 def test_lists_use_real_numbering(word: docx.document.Document, data: bytes) -> None:
     items = [p for p in word.paragraphs if p.style.name in ("List Bullet", "List Number")]
     assert len(items) == 7

@@ -32,7 +32,6 @@ from reportgen.model import (
 )
 from reportgen.writers import get_writer
 from reportgen.writers.pdf import pdf_page_count, render_pdf, write_pdf
-from reportgen.writers.pdf.fonts import split_scripts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "brief.json"
 MARKUP = '<font color="[[[getattr(pow, \'x\')]]]">x</font> <img src="/etc/passwd"/> & < >'
@@ -155,7 +154,7 @@ def test_devanagari_words_are_shaped_in_the_devanagari_font(
     from reportgen.writers.pdf import fonts
 
     shaped: list[str] = []
-    original = fonts._shape_only_shapable_fonts
+    original = fonts._shape_font_runs
 
     def spy(shape):  # type: ignore[no-untyped-def]
         def record(word, *a, **k):  # type: ignore[no-untyped-def]
@@ -181,9 +180,22 @@ def test_shaped_devanagari_extracts_as_text_not_private_codes(brief_pdf: bytes) 
     assert not any(0xE000 <= ord(ch) < 0xF900 for ch in text)
 
 
-def test_split_scripts_keeps_whole_words_in_one_run() -> None:
-    runs = split_scripts("years (राष्ट्रीय खनिज मिशन). End")
-    assert runs == [(False, "years "), (True, "(राष्ट्रीय खनिज मिशन)."), (False, " End")]
+def test_devanagari_then_latin_punctuation_draws_the_right_glyphs() -> None:
+    # reportlab shaped "२०८१)," with the Devanagari font's glyph ids and read them back
+    # through Noto Sans: the comma came out as "Ệ". Each font run is now shaped on its own.
+    data = write_pdf(_doc(_para("Nepal Rastra Bank (नेपाल राष्ट्र बैंक, २०८१), April 2024")))
+    text = _page_texts(data)[0]
+    assert "२०८१), April 2024" in text
+    assert "Ệ" not in text
+
+
+def test_bengali_and_the_taka_sign_are_drawn_in_the_bengali_font() -> None:
+    data = write_pdf(_doc(_para("Taka ৳1,101 crore for বাংলাদেশ বিদ্যুৎ")))
+    pdf = pikepdf.open(io.BytesIO(data))
+    fonts = {str(f.BaseFont) for f in pdf.pages[0].Resources.Font.values()}
+    assert any("NotoSansBengali" in name for name in fonts)
+    text = _page_texts(data)[0]
+    assert "৳1,101 crore" in text
 
 
 # ---------------------------------------------------------------- structure
@@ -544,3 +556,10 @@ def test_identical_bytes_whatever_the_process_rendered_before(tmp_path: Path) ->
         )
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def test_a_character_no_font_draws_is_an_error_not_a_box() -> None:
+    from reportgen.errors import GlyphError
+
+    with pytest.raises(GlyphError, match=r"U\+1F600 GRINNING FACE"):
+        write_pdf(_doc(_para("A template added 😀 here")))

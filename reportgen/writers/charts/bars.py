@@ -17,7 +17,7 @@ from reportlab.lib.colors import Color
 from reportgen.errors import LayoutError
 from reportgen.model import Bar, BarChart, label_text
 from reportgen.writers.charts.axis import nice_step, tick_label, ticks
-from reportgen.writers.charts.fonts import font_for, label, text_width, wrap
+from reportgen.writers.charts.fonts import label, text_width, wrap
 from reportgen.writers.charts.style import ChartStyle
 
 LINE = 20.0  # pt between bar lines: a 14 pt bar and its gap
@@ -100,7 +100,7 @@ def _category_lines(
     text = bar.label if bar is total else _of_which(chart) + bar.label
     font = style.fonts.bold if bar is total else style.fonts.regular
     indent = 0.0 if bar is total else 8.0
-    return wrap(text, font_for(text, font, style.fonts), style.label_size, label_w - indent)
+    return wrap(text, font, style.label_size, label_w - indent, style.fonts)
 
 
 def _label_column(rows: list[_Row], style: ChartStyle, width: float, chart: BarChart) -> float:
@@ -115,8 +115,8 @@ def _label_column(rows: list[_Row], style: ChartStyle, width: float, chart: BarC
 
 
 def _text_w(text: str, font: str, size: float, style: ChartStyle) -> float:
-    """Return the width of `text` in `font`, or in the Devanagari font where it needs it."""
-    return text_width(text, font_for(text, font, style.fonts), size)
+    """Return the width of `text` in `font`, with the theme's fallback fonts where needed."""
+    return text_width(text, font, size, style.fonts)
 
 
 def _value_label_width(bar: Bar, style: ChartStyle) -> float:
@@ -327,7 +327,7 @@ def _legend_places(
     places: list[tuple[float, int, int]] = []
     x, line = x0, 0
     for i, (_, _, text) in enumerate(_legend_entries(style, chart)):
-        w = SWATCH_W + 4.0 + text_width(text, style.fonts.regular, style.small_size)
+        w = SWATCH_W + 4.0 + text_width(text, style.fonts.regular, style.small_size, style.fonts)
         if x + w > width and x > x0:
             x, line = x0, line + 1
         places.append((x, line, i))
@@ -374,6 +374,6 @@ def _string(
     colour: Color,
     anchor: str,
     style: ChartStyle,
-) -> String:
-    """Return a String in `font` (or the Devanagari font where `text` needs it)."""
+) -> String | Group:
+    """Return `text` in `font` (with the theme's fallback fonts where it needs them)."""
     return label(x, y, text, font, size, colour, anchor, style.fonts)

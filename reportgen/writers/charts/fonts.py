@@ -1,8 +1,9 @@
 """The chart fonts: the theme's TrueType files registered once with reportlab, and text metrics.
 
 reportlab draws a `String` with a font registered in `pdfmetrics`; a TrueType font (not one of
-the 14 standard PDF fonts) is what carries the rupee sign and Devanagari into both the vector
-drawing and its raster copy.
+the 14 standard PDF fonts) is what carries the rupee sign and Indic scripts into both the
+vector drawing and its raster copy. Which font sets which character comes from
+`reportgen.scripts`, as in the PDF and DOCX text.
 """
 
 from __future__ import annotations
@@ -12,25 +13,23 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from reportlab.graphics.shapes import String
+from reportlab.graphics.shapes import Group, String
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 
+from reportgen.scripts import FontChain, theme_chain
 from reportgen.theme import Theme
-
-_DEVANAGARI = range(0x0900, 0x0980)
 
 
 @dataclass(frozen=True)
 class ChartFonts:
-    """The reportlab font names a chart uses for each text role."""
+    """The reportlab font names a chart uses for each text role, and the theme's font chain."""
 
     regular: str
     bold: str
     italic: str
-    devanagari: str | None
-    devanagari_bold: str | None
+    chain: FontChain
 
 
 @cache
@@ -54,53 +53,55 @@ def register_ttf(path: Path) -> str:
 
 
 def chart_fonts(theme: Theme) -> ChartFonts:
-    """Return the theme's fonts registered with reportlab, ready for `String.fontName`."""
+    """Return the theme's body fonts registered with reportlab, and its font chain."""
     family = theme.body_font
-    deva = theme.script_fonts.get("devanagari")
-    deva_bold = theme.script_fonts.get("devanagari-bold", deva)
     return ChartFonts(
         regular=register_ttf(family.regular),
         bold=register_ttf(family.bold),
         italic=register_ttf(family.italic),
-        devanagari=register_ttf(deva) if deva else None,
-        devanagari_bold=register_ttf(deva_bold) if deva_bold else None,
+        chain=theme_chain(theme),
     )
 
 
-def font_for(text: str, font: str, fonts: ChartFonts) -> str:
-    """Return `font`, or the Devanagari font when `text` holds Devanagari letters."""
-    if fonts.devanagari and needs_shaping(text):
-        return (
-            fonts.devanagari_bold
-            if font == fonts.bold and fonts.devanagari_bold
-            else fonts.devanagari
-        )
-    return font
+def _runs(text: str, font: str, size: float, fonts: ChartFonts | None) -> list[tuple[str, str]]:
+    """Return `text` as (reportlab font, run) pairs: `font` for the body font's runs.
 
-
-def needs_shaping(text: str) -> bool:
-    """Return whether `text` holds Devanagari, whose vowel signs and conjuncts need shaping."""
-    return any(ord(ch) in _DEVANAGARI for ch in text)
-
-
-def shaped(text: str, font: str, size: float) -> str:
-    """Return `text` shaped by HarfBuzz for `font` where its script needs it, else `text`.
-
-    reportlab's String draws characters one by one; a Devanagari i-matra or conjunct then
-    lands in the wrong place. A ShapedStr (a str) carries the glyphs HarfBuzz chose, and
-    both renderPDF and the text extraction of the PDF understand it.
+    Runs the body font cannot set (another script, a symbol) take the chain's font for them,
+    in the bold file when `font` is the bold face. A run in a shaping script is shaped.
     """
-    if not needs_shaping(text):
-        return text
-    return shapeStr(text, font, size)  # type: ignore[no-any-return]
+    if fonts is None or fonts.chain.is_plain(text):
+        return [(font, text)]
+    out: list[tuple[str, str]] = []
+    for run in fonts.chain.runs(text):
+        if run.primary:
+            out.append((font, run.text))
+            continue
+        fallback = fonts.chain.fallback_of(run.path)
+        path = fallback.bold if fallback and font == fonts.bold else run.path
+        face = register_ttf(path)
+        out.append((face, shapeStr(run.text, face, size) if run.shaped else run.text))
+    return out
 
 
-def text_width(text: str, font: str, size: float) -> float:
-    """Return the advance width (pt) of `text` set in `font` at `size`, shaped if need be."""
-    return float(pdfmetrics.stringWidth(shaped(text, font, size), font, size))
+def _width(run: str, face: str, size: float) -> float:
+    """Return the advance width (pt) of a run, shaped or plain."""
+    data = getattr(run, "__shapeData__", None)
+    if data is not None:  # HarfBuzz advances, in thousandths of the size
+        return float(sum(d.x_advance for d in data)) * size / 1000
+    return float(pdfmetrics.stringWidth(run, face, size))
 
 
-def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
+def text_width(text: str, font: str, size: float, fonts: ChartFonts | None = None) -> float:
+    """Return the advance width (pt) of `text` in `font` at `size`, fallbacks and shaping done.
+
+    Without `fonts` the text is measured in `font` alone (for text reportgen writes itself).
+    """
+    return sum(_width(run, face, size) for face, run in _runs(text, font, size, fonts))
+
+
+def wrap(
+    text: str, font: str, size: float, max_width: float, fonts: ChartFonts | None = None
+) -> list[str]:
     """Return `text` broken into lines no wider than `max_width`.
 
     Lines break at spaces; a word wider than a line breaks after a hyphen or slash, or, failing
@@ -109,14 +110,14 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():
-        if text_width(word, font, size) > max_width:
+        if text_width(word, font, size, fonts) > max_width:
             if current:
                 lines.append(current)
-            *whole, current = _split_word(word, font, size, max_width)
+            *whole, current = _split_word(word, font, size, max_width, fonts)
             lines.extend(whole)
             continue
         candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font, size) > max_width:
+        if current and text_width(candidate, font, size, fonts) > max_width:
             lines.append(current)
             current = word
         else:
@@ -126,13 +127,15 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     return lines or [""]
 
 
-def _split_word(word: str, font: str, size: float, max_width: float) -> list[str]:
+def _split_word(
+    word: str, font: str, size: float, max_width: float, fonts: ChartFonts | None
+) -> list[str]:
     """Return the pieces of a word too wide for a line, each as wide as a line allows."""
     pieces: list[str] = []
     rest = word
-    while rest and text_width(rest, font, size) > max_width:
+    while rest and text_width(rest, font, size, fonts) > max_width:
         fit = 1
-        while fit < len(rest) and text_width(rest[: fit + 1], font, size) <= max_width:
+        while fit < len(rest) and text_width(rest[: fit + 1], font, size, fonts) <= max_width:
             fit += 1
         soft = max(rest.rfind("-", 0, fit), rest.rfind("/", 0, fit))
         cut = soft + 1 if soft > 0 else fit
@@ -150,15 +153,23 @@ def label(
     colour: Color,
     anchor: str,
     fonts: ChartFonts,
-) -> String:
-    """Return a String of `text` in `font` (the Devanagari font, shaped, where it needs it)."""
-    face = font_for(text, font, fonts)
-    return String(
-        x,
-        y,
-        shaped(text, face, size),
-        fontName=face,
-        fontSize=size,
-        fillColor=colour,
-        textAnchor=anchor,
-    )
+) -> String | Group:
+    """Return `text` drawn at (x, y): one String, or a Group of one String per font run.
+
+    reportlab's String draws characters one by one in one font; a label that mixes Latin and
+    Devanagari is drawn run by run, each in its own font and shaped where its script needs
+    it (HarfBuzz's glyphs travel in a ShapedStr, which renderPDF and PDF text extraction
+    understand).
+    """
+    runs = _runs(text, font, size, fonts)
+    if len(runs) == 1:
+        face, run = runs[0]
+        return String(x, y, run, fontName=face, fontSize=size, fillColor=colour, textAnchor=anchor)
+    widths = [_width(run, face, size) for face, run in runs]
+    total = sum(widths)
+    left = x - (total if anchor == "end" else total / 2 if anchor == "middle" else 0.0)
+    group = Group()
+    for (face, run), w in zip(runs, widths, strict=True):
+        group.add(String(left, y, run, fontName=face, fontSize=size, fillColor=colour))
+        left += w
+    return group

@@ -17,7 +17,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 
 from reportgen.errors import LayoutError
 from reportgen.model import Milestone, TimelineChart
-from reportgen.writers.charts.fonts import font_for, label, text_width, wrap
+from reportgen.writers.charts.fonts import label, text_width, wrap
 from reportgen.writers.charts.style import ChartStyle
 
 EDGE = 10.0  # pt kept clear at each end of the axis
@@ -123,9 +123,9 @@ def _place_side(labels: list[_Label], style: ChartStyle, width: float) -> None:
 def _wrap_label(lab: _Label, style: ChartStyle, max_w: float, width: float) -> None:
     """Wrap the label's text to `max_w` and size its box to the text and its date line."""
     text = lab.milestone.label
-    font = font_for(text, style.fonts.regular, style.fonts)
-    lab.lines = tuple(wrap(text, font, style.small_size, max_w))
-    content = max(text_width(line, font, style.small_size) for line in lab.lines)
+    font, fonts = style.fonts.regular, style.fonts
+    lab.lines = tuple(wrap(text, font, style.small_size, max_w, fonts))
+    content = max(text_width(line, font, style.small_size, fonts) for line in lab.lines)
     lab.width = min(width, max(content, _date_width(lab, style)))
 
 
@@ -144,7 +144,7 @@ def _dodge(row: list[_Label], width: float) -> None:
 def _date_width(lab: _Label, style: ChartStyle) -> float:
     """Return the width of the label's date line."""
     date = lab.milestone.date
-    return text_width(date, font_for(date, style.fonts.bold, style.fonts), style.label_size)
+    return text_width(date, style.fonts.bold, style.label_size, style.fonts)
 
 
 def _tier_heights(labels: list[_Label], style: ChartStyle) -> list[float]:

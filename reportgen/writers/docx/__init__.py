@@ -17,7 +17,7 @@ from reportgen.model import Document
 from reportgen.theme import PAGE_SIZES_MM, Theme, default_theme
 from reportgen.writers.docx import fields, package, styles
 from reportgen.writers.docx.ooxml import NS, clean_text, qn, sub
-from reportgen.writers.docx.visitor import DEVANAGARI_FONT, DocxVisitor
+from reportgen.writers.docx.visitor import DocxVisitor
 
 __all__ = ["write_docx"]
 
@@ -50,7 +50,7 @@ def write_docx(
         ("word/numbering.xml", visitor.numbering.xml()),
         ("word/settings.xml", package.settings(language)),
         ("word/webSettings.xml", package.web_settings()),
-        ("word/fontTable.xml", package.font_table((theme.body_font.name, DEVANAGARI_FONT))),
+        ("word/fontTable.xml", package.font_table(tuple(visitor.fonts_used))),
         ("word/theme/theme1.xml", package.theme_part()),
         ("word/header1.xml", fields.header_xml(
             clean_text(meta.short_title or meta.title), clean_text(meta.date), width)),

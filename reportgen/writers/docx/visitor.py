@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from reportgen import model as m
+from reportgen.scripts import FontRun, script_info, theme_chain
 from reportgen.theme import Theme
 from reportgen.writers.docx import fields, tables
 from reportgen.writers.docx import styles as st
@@ -22,11 +23,6 @@ from reportgen.writers.docx.ooxml import PPR_ORDER, W_VAL, clean_text, el, put, 
 from reportgen.writers.docx.package import lang_attributes
 from reportgen.writers.docx.runs import PLAIN, RunFormat
 
-DEVANAGARI_FONT = "Noto Sans Devanagari"
-# A run of Devanagari (with the spaces and joiners between its words) gets the Devanagari
-# font in the complex-script slot, which is where Word looks for Indic text.
-_DEVA_CHARS = "\u0900-\u097f\u1cd0-\u1cff\ua8e0-\ua8ff"
-_DEVANAGARI = re.compile(f"[{_DEVA_CHARS}](?:[{_DEVA_CHARS}\u200c\u200d ]*[{_DEVA_CHARS}])?")
 _BREAKS = re.compile("([\n\t])")
 
 W_R, W_T, W_RPR, W_P, W_PPR = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:p"), qn("w:pPr")
@@ -63,6 +59,8 @@ class DocxVisitor:
         self._heading_marks: dict[int, str] = {}
         self.lang = doc.meta.language  # language of the blocks being visited (Div may change it)
         self.toc_entries: list[tuple[int, str, str]] = []
+        self.chain = theme_chain(theme)
+        self.fonts_used: dict[str, None] = {theme.body_font.name: None}  # for fontTable.xml
         self._dispatch: dict[type, Callable[[Any], None]] = {
             m.Heading: self.visit_heading,
             m.Paragraph: self.visit_paragraph,
@@ -352,40 +350,41 @@ class DocxVisitor:
         self.text(holder, f"[{node.number}]", cite_fmt)
 
     def text(self, parent: Any, text: str, fmt: RunFormat) -> None:
-        """Append runs of literal text; Devanagari spans get the Devanagari font."""
+        """Append runs of literal text; a run the body font cannot set names its own font."""
         text = clean_text(text)
         if not text:
             return
-        if _DEVANAGARI.search(text) is None:
-            self._run(parent, text, fmt, False)
+        runs = self.chain.runs(text)
+        if len(runs) == 1 and runs[0].primary:
+            self._run(parent, text, fmt, None)
             return
-        pos = 0
-        for match in _DEVANAGARI.finditer(text):
-            if match.start() > pos:
-                self._run(parent, text[pos : match.start()], fmt, False)
-            self._run(parent, match.group(), fmt, True)
-            pos = match.end()
-        if pos < len(text):
-            self._run(parent, text[pos:], fmt, False)
+        for run in runs:
+            if not run.primary:
+                self.fonts_used[run.family] = None
+            self._run(parent, run.text, fmt, None if run.primary else run)
 
-    def _run(self, parent: Any, text: str, fmt: RunFormat, devanagari: bool) -> None:
+    def _run(self, parent: Any, text: str, fmt: RunFormat, font: FontRun | None) -> None:
         """Append one `w:r`; newlines and tabs become `w:br` and `w:tab`.
 
-        A run gets `w:lang` when its language differs from the document's (a Div or Span in
-        another language) and on Devanagari text (so Word proofs it in the right language).
+        A run in a fallback font names it in every font slot: Word sets Indic text from the
+        complex-script slot (w:cs), symbols from the others. A run gets `w:lang` when its
+        language differs from the document's (a Div or Span in another language) and on
+        Indic text, whose script's language goes in w:bidi when the run's language does not
+        say one (so Word proofs it in the right language).
         """
         r = etree.SubElement(parent, W_R)
         lang = fmt.lang or self.lang
-        tagged = devanagari or lang != self.doc.meta.language
-        if fmt.style or fmt.bold or fmt.italic or tagged or fmt.color or fmt.size:
+        info = script_info(font.script) if font else None
+        indic = info is not None and info.lang is not None
+        tagged = indic or lang != self.doc.meta.language
+        if fmt.style or fmt.bold or fmt.italic or tagged or font or fmt.color or fmt.size:
             rpr = etree.SubElement(r, W_RPR)
             if fmt.style:
                 etree.SubElement(rpr, W_RSTYLE).set(W_VAL, fmt.style)
-            if devanagari:
+            if font:
                 fonts = etree.SubElement(rpr, W_RFONTS)
-                fonts.set(qn("w:ascii"), DEVANAGARI_FONT)
-                fonts.set(qn("w:hAnsi"), DEVANAGARI_FONT)
-                fonts.set(qn("w:cs"), DEVANAGARI_FONT)
+                for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+                    fonts.set(qn(slot), font.family)
             if fmt.bold:
                 etree.SubElement(rpr, W_B)
                 etree.SubElement(rpr, W_BCS)
@@ -400,8 +399,8 @@ class DocxVisitor:
                 etree.SubElement(rpr, W_SZCS).set(W_VAL, half)
             if tagged:
                 attrs = lang_attributes(lang)
-                if devanagari and "w:bidi" not in attrs:
-                    attrs["w:bidi"] = "hi-IN"  # Devanagari quoted in a Latin-script language
+                if indic and info and "w:bidi" not in attrs:
+                    attrs["w:bidi"] = info.lang or ""  # Indic text quoted in a Latin-script text
                 sub(rpr, "w:lang", attrs)
         if "\n" in text or "\t" in text:
             for piece in _BREAKS.split(text):

@@ -52,7 +52,7 @@ def _masthead(
     """Return the organisation line, with the logo at the right when the theme has one."""
     org: list[Flowable] = []
     if meta.organisation:
-        markup = renderer.text(meta.organisation.upper())
+        markup = renderer.text(meta.organisation.upper(), bold=True)
         org.append(WrapOnceParagraph(markup.text, styles.get("organisation", markup.shaped)))
     if logo is None:
         return org
@@ -88,7 +88,7 @@ def title_block(
     out: list[Flowable] = _masthead(meta, logo, renderer, styles, width)
 
     def para(text: str, style: str) -> None:
-        markup = renderer.text(text)
+        markup = renderer.text(text, styles.is_bold(style))
         out.append(WrapOnceParagraph(markup.text, styles.get(style, markup.shaped)))
 
     para(meta.title, "title")
@@ -171,7 +171,7 @@ def _key_figure_cell(
     kf: KeyFigure, value_style: ParagraphStyle, renderer: InlineRenderer, styles: Styles
 ) -> list[Flowable]:
     """Return one box's content: the large value, its label, its context line."""
-    value = renderer.text(kf.value)
+    value = renderer.text(kf.value, bold=True)
     style = (
         ParagraphStyle("kf_value_shaped", parent=value_style, shaping=1)
         if value.shaped
@@ -179,7 +179,7 @@ def _key_figure_cell(
     )
     parts: list[Flowable] = [WrapOnceParagraph(value.text, style)]
     for inlines, name in ((kf.label, "kf_label"), (kf.context, "kf_context")):
-        markup = renderer.markup(inlines)
+        markup = renderer.markup(inlines, styles.is_bold(name))
         if markup.text:
             parts.append(WrapOnceParagraph(markup.text, styles.get(name, markup.shaped)))
     return parts
@@ -231,7 +231,7 @@ def key_figures_box(
     )
     parts: list[Flowable] = [Spacer(1, 4)]  # set the boxes apart from a list just above
     if node.title:
-        markup = renderer.markup(node.title)
+        markup = renderer.markup(node.title, bold=True)
         parts.append(WrapOnceParagraph(markup.text, styles.get("callout_title", markup.shaped)))
     parts += [grid, Spacer(1, styles.para["body"].spaceAfter + 6)]
     return KeepTogether(parts)

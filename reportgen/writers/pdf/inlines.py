@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportgen.errors import GlyphError
 from reportgen.model import Cite, Emph, Inline, LineBreak, Link, Span, Strong, Text
-from reportgen.writers.pdf.fonts import FontSet, has_devanagari, split_scripts
-from reportgen.writers.pdf.safety import escape_text, link_target, quote_attribute
+from reportgen.scripts import describe
+from reportgen.writers.pdf.fonts import FontSet
+from reportgen.writers.pdf.safety import clean_text, escape_text, link_target, quote_attribute
 
 
 @dataclass(frozen=True)
 class Markup:
-    """Paragraph markup and whether it holds Devanagari (the paragraph must be shaped)."""
+    """Paragraph markup and whether it holds a shaping script (the paragraph must be shaped)."""
 
     text: str
     shaped: bool
@@ -44,7 +46,7 @@ class InlineRenderer:
     def _render(
         self, inlines: tuple[Inline, ...], out: list[str], bold: bool, italic: bool
     ) -> bool:
-        """Append the markup of `inlines` to `out`; return True if it holds Devanagari."""
+        """Append the markup of `inlines` to `out`; return True if it needs shaping."""
         shaped = False
         for node in inlines:
             if isinstance(node, Text):
@@ -69,17 +71,34 @@ class InlineRenderer:
         return shaped
 
     def _text(self, text: str, out: list[str], bold: bool) -> bool:
-        """Append escaped `text`, Devanagari words in the Devanagari font; return if any."""
-        if not has_devanagari(text):
+        """Append escaped `text`, each script run in its font; return whether any is shaped.
+
+        A fallback font is named by its face file: `<font face>` sets exactly that face,
+        so bold text (inside `<b>` or in a bold style) names the bold file.
+        """
+        if text.isascii():
             out.append(escape_text(text))
             return False
-        face = self.fonts.devanagari_bold if bold else self.fonts.devanagari
-        for is_deva, run in split_scripts(text):
-            if is_deva:
-                out.append(f"<font face={quote_attribute(face)}>{escape_text(run)}</font>")
-            else:
-                out.append(escape_text(run))
-        return True
+        text = clean_text(text)
+        missing = self.fonts.chain.missing(text)
+        if missing:  # facts are checked on load; this catches text a template added
+            named = ", ".join(describe(ch) for ch in missing)
+            raise GlyphError(f"no font of the theme draws {named}, in the text {text[:80]!r}")
+        runs = self.fonts.chain.runs(text)
+        if len(runs) == 1 and runs[0].primary:
+            out.append(escape_text(text))
+            return False
+        shaped = False
+        for run in runs:
+            if run.primary:
+                out.append(escape_text(run.text))
+                continue
+            font = self.fonts.chain.fallback_of(run.path)
+            path = font.bold if font and bold else run.path
+            face = self.fonts.face(path, shaped=run.shaped)
+            out.append(f"<font face={quote_attribute(face)}>{escape_text(run.text)}</font>")
+            shaped = shaped or run.shaped
+        return shaped
 
     def _link(self, node: Link, out: list[str], bold: bool, italic: bool) -> bool:
         """Append a live link for safe URLs, else the link's text alone; return shaping."""

@@ -19,7 +19,7 @@ from reportlab.platypus.flowables import Flowable
 
 from reportgen.model import Meta
 from reportgen.theme import Theme
-from reportgen.writers.pdf.fonts import FontSet, has_devanagari
+from reportgen.writers.pdf.fonts import FontSet
 from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
@@ -175,7 +175,7 @@ class BriefDocTemplate(BaseDocTemplate):
         straight on the canvas.
         """
         text = clean_text(text)
-        if not has_devanagari(text):
+        if self.styles.fonts.chain.is_plain(text):
             draw = canv.drawRightString if right_aligned else canv.drawString
             draw(x, y, text)
             return

@@ -48,8 +48,12 @@ class Styles:
     para: dict[str, ParagraphStyle]
     _shaped: dict[str, ParagraphStyle] = field(default_factory=dict)
 
+    def is_bold(self, name: str) -> bool:
+        """Return whether the style `name` is set in a bold face (its fallbacks must be too)."""
+        return self.para[name].fontName in (self.fonts.bold, self.fonts.bold_italic)
+
     def get(self, name: str, shaped: bool = False) -> ParagraphStyle:
-        """Return the style `name`; with `shaped`, its variant that shapes Devanagari."""
+        """Return the style `name`; with `shaped`, its variant that shapes Indic scripts."""
         style = self.para[name]
         if not shaped:
             return style
@@ -185,7 +189,7 @@ def _theme_key(theme: Theme) -> tuple[Any, ...]:
     """Return what of the theme decides the styles, as a hashable key."""
     return (
         theme.body_font,
-        tuple(sorted(theme.script_fonts.items())),
+        theme.fallback_fonts,
         theme.palette,
         theme.sizes,
         theme.spacing,

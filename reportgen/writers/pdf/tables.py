@@ -14,7 +14,6 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from reportgen.model import Cell, Text, plain_text
 from reportgen.model import Table as TableNode
-from reportgen.writers.pdf.fonts import has_devanagari
 from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.paragraphs import WrapOnceParagraph
 from reportgen.writers.pdf.safety import clean_text
@@ -53,22 +52,23 @@ def _cell(
 ) -> Paragraph:
     """Return one cell's paragraph in its alignment (header cells in the header style)."""
     align = cell.align if cell.align in _ALIGNS else "left"
-    markup = renderer.markup(cell.content, bold=bold)
+    markup = renderer.markup(cell.content, bold=bold or header)
     style = styles.get(f"{'head' if header else 'cell'}-{align}", markup.shaped)
     text = f"<b>{markup.text}</b>" if bold and not header else markup.text
     return WrapOnceParagraph(text, style)
 
 
-def _plain(cell: Cell, font: str, size: float, width: float) -> str | None:
+def _plain(cell: Cell, styles: Styles, font: str, size: float, width: float) -> str | None:
     """Return the cell's text as a string the table can draw, lines broken to fit; or None.
 
     Strings are drawn by the table itself, far faster than a Paragraph per cell (large
-    annex tables have thousands); text with markup or Devanagari stays a Paragraph.
+    annex tables have thousands); text with markup, or that needs a fallback font or shaping,
+    stays a Paragraph.
     """
     if not all(isinstance(node, Text) for node in cell.content):
         return None
     text = clean_text("".join(node.text for node in cell.content))  # type: ignore[union-attr]
-    if has_devanagari(text):
+    if not styles.fonts.chain.is_plain(text):
         return None
     room = width - 2 * _CELL_PAD
     if stringWidth(text, font, size) <= room:
@@ -194,7 +194,7 @@ def build_table(
         cells: list[Paragraph | str] = []
         row_aligns: list[str | None] = [None] * ncols
         for j, cell in enumerate(row[:ncols]):
-            text = _plain(cell, font, size, widths[j])
+            text = _plain(cell, styles, font, size, widths[j])
             if text is None:
                 cells.append(_cell(renderer, styles, cell, False, bold))
             else:

@@ -104,7 +104,7 @@ class PdfVisitor:
 
     def _para(self, inlines: tuple[model.Inline, ...], style: str, prefix: str = "") -> Paragraph:
         """Return a paragraph of `inlines` in `style`, shaped when it holds Devanagari."""
-        markup = self.renderer.markup(inlines)
+        markup = self.renderer.markup(inlines, self.styles.is_bold(style))
         return BodyParagraph(prefix + markup.text, self.styles.get(style, markup.shaped))
 
     def _anchor(self, anchor: str | None) -> str:
@@ -120,7 +120,7 @@ class PdfVisitor:
         self.headings += 1
         level = 1 if node.level <= 1 else 2
         key = node.id if node.id and node.id in self.renderer.anchors else f"rg-h{self.headings}"
-        markup = self.renderer.markup(node.content)
+        markup = self.renderer.markup(node.content, bold=True)
         heading = HeadingParagraph(
             f"<a name={quote_attribute(key)}/>{markup.text}",
             self.styles.get(f"h{level}", markup.shaped),
