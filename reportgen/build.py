@@ -350,6 +350,19 @@ def write_manifest(out_dir: Path, entries: Iterable[dict[str, Any]]) -> Path:
     return write_text_atomic(path, text)
 
 
+def facts_key(path: str | Path) -> str:
+    """Return the manifest's name for a facts file: its resolved path, with forward slashes.
+
+    A cron job that names `facts/x.yaml` and a person who names `/srv/briefs/facts/x.yaml`
+    (or `./facts/../facts/x.yaml`) build the same brief; keyed by the path as typed, each would
+    rebuild the other's outputs every run. Entries written by older versions (relative paths)
+    resolve against the current folder, as they were written.
+    """
+    if not str(path):
+        return ""
+    return Path(path).resolve().as_posix()
+
+
 def _is_current(
     entries: list[dict[str, Any]], facts_hash: str, deps_hash: str, out_dir: Path
 ) -> bool:
@@ -403,7 +416,7 @@ def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
             subtitle=brief.subtitle,
             date=brief.date,
             key_messages=list(brief.key_messages),
-            facts=str(job.facts_path),
+            facts=facts_key(job.facts_path),
             facts_hash=brief.facts_hash,
             content_hash=brief.content_hash,
             template=brief.template,
@@ -444,7 +457,7 @@ def build_folder(
     manifest = read_manifest(out_dir)
     by_facts: dict[str, list[dict[str, Any]]] = {}
     for entry in manifest.values():
-        by_facts.setdefault(entry.get("facts", ""), []).append(entry)
+        by_facts.setdefault(facts_key(entry.get("facts", "")), []).append(entry)
 
     todo: list[_Job] = []
     dirs = tuple(Path(d) for d in templates_dirs)
@@ -452,7 +465,7 @@ def build_folder(
     for path in files:
         entries = [
             e
-            for e in by_facts.get(str(path), [])
+            for e in by_facts.get(facts_key(path), [])
             if e.get("format") in formats and e.get("template_asked") == template
         ]
         if not force and len(entries) == len(formats) and path.is_file():

@@ -173,3 +173,21 @@ def test_invalid_facts_alone_write_no_output(tmp_path: Path) -> None:
     report = build_folder([facts], tmp_path / "out", jobs=1)
     assert report.exit_code == 2 and report.built == []
     assert [p.name for p in (tmp_path / "out").iterdir()] == []
+
+
+def test_a_facts_file_named_two_ways_is_one_brief_in_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cron job names facts/x.yaml, a person the absolute path: neither rebuilds the other's.
+    project = tmp_path / "project"
+    write_variant(project / "facts", 1)
+    monkeypatch.chdir(project)
+    first = build_folder([Path("facts/brief-0001.yaml")], Path("output"), ("pdf",), jobs=1)
+    assert len(first.built) == 1
+    for named in (project / "facts" / "brief-0001.yaml", Path("facts/../facts/brief-0001.yaml")):
+        again = build_folder([named], project / "output", ("pdf",), jobs=1)
+        assert (again.built, again.up_to_date) == ([], 1), named
+    manifest = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["facts"] for entry in manifest["outputs"]] == [
+        (project / "facts" / "brief-0001.yaml").resolve().as_posix()
+    ]
