@@ -341,7 +341,11 @@ def schedule(config: Path, run_now: str | None) -> None:
     help="How many of the latest runs to show.",
 )
 def history(config: Path, limit: int) -> None:
-    """Show past scheduled runs of CONFIG: start, end, status, built, skipped, failed."""
+    """Show past scheduled runs of CONFIG, newest first.
+
+    Columns: start and end (UTC), job, trigger, status, briefs built, skipped and failed,
+    duration; a run's errors are indented beneath it.
+    """
     from reportgen.schedule import format_history
     from reportgen.schedule import history as read_history
 

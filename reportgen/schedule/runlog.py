@@ -190,11 +190,29 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _end(rec: RunRecord) -> str:
+    """Return when a run ended: the time alone on its start's day, else date and time."""
+    if rec.end is None:
+        return "running"
+    same_day = rec.end.date() == rec.start.date()
+    return rec.end.strftime("%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S")
+
+
 def format_history(records: Sequence[RunRecord]) -> str:
     """Return `records` as a plain-text table, one run a line, errors indented beneath."""
     if not records:
         return "No runs recorded yet."
-    header = ("start (UTC)", "job", "trigger", "status", "built", "skipped", "failed", "duration")
+    header = (
+        "start (UTC)",
+        "end",
+        "job",
+        "trigger",
+        "status",
+        "built",
+        "skipped",
+        "failed",
+        "duration",
+    )
     rows = [header]
     notes: dict[int, list[str]] = {}
     for index, rec in enumerate(records, start=1):
@@ -202,6 +220,7 @@ def format_history(records: Sequence[RunRecord]) -> str:
         rows.append(
             (
                 rec.start.strftime("%Y-%m-%d %H:%M:%S"),
+                _end(rec),
                 rec.job,
                 rec.trigger,
                 rec.status,

@@ -62,6 +62,7 @@ def test_the_history_table_shows_counts_and_errors(tmp_path: Path) -> None:
     assert table[0].split() == [
         "start",
         "(UTC)",
+        "end",
         "job",
         "trigger",
         "status",
@@ -70,5 +71,21 @@ def test_the_history_table_shows_counts_and_errors(tmp_path: Path) -> None:
         "failed",
         "duration",
     ]
-    assert table[1].split()[2:8] == ["minerals", "schedule", "partial", "1", "4", "1"]
+    cells = table[1].split()
+    assert cells[3:9] == ["minerals", "schedule", "partial", "1", "4", "1"]
+    assert rec.end is not None and cells[2] == rec.end.strftime("%H:%M:%S")
     assert table[2].strip() == "x.yaml: bad"
+
+
+def test_the_history_table_shows_a_run_still_going_and_one_past_midnight(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    log = RunLog(tmp_path / "h.sqlite")
+    running = log.begin("minerals", "schedule")
+    start = datetime(2026, 3, 1, 23, 59, 30, tzinfo=UTC)
+    late = replace(
+        running.finished(OK, built=1), start=start, end=datetime(2026, 3, 2, 0, 0, 5, tzinfo=UTC)
+    )
+    rows = format_history([running, late]).splitlines()
+    assert rows[1].split()[2] == "running"
+    assert rows[2].split()[2:4] == ["2026-03-02", "00:00:05"]
