@@ -116,6 +116,8 @@ def _publish_locked(
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     authority = urlsplit(base_url).hostname if base_url else None
     state = load_state(dist, authority or DEFAULT_AUTHORITY, moment.date().isoformat())
+    if authority:
+        _adopt_authority(state, authority)
     report = PublishReport(dist=dist)
 
     briefs = _group(read_manifest(from_dir))
@@ -254,6 +256,22 @@ def _digest_of(path: Path) -> str | None:
         return _sha(path.read_bytes())
     except FileNotFoundError:
         return None
+
+
+def _adopt_authority(state: DistState, authority: str) -> None:
+    """Mint ids from now on under `authority` (the host of --base-url).
+
+    Ids already in the feed never change (RFC 4287 wants them permanent), so only versions
+    published from now on carry the new authority. A feed id minted under the placeholder
+    `reportgen.invalid` (a first publish without --base-url) was never anybody's name: it takes
+    the real authority the first time one is given.
+    """
+    if state.authority == authority:
+        return
+    placeholder = f"tag:{DEFAULT_AUTHORITY},"
+    if state.feed_id.startswith(placeholder):
+        state.feed_id = f"tag:{authority}," + state.feed_id.removeprefix(placeholder)
+    state.authority = authority
 
 
 def _linker(base_url: str | None) -> Callable[[str], str]:

@@ -278,3 +278,23 @@ def test_an_empty_output_folder_publishes_an_empty_listing(tmp_path: Path) -> No
     assert ET.parse(dist / "feed.xml").getroot().find(f"{ATOM}entry") is None
     assert not (dist / "SHA256SUMS").exists()
     assert parse_page((dist / "index.html").read_text()).errors == []
+
+
+def test_a_base_url_given_after_a_first_publish_names_new_ids(out: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    publish(out, dist, now=T1)  # no --base-url: ids under the placeholder reportgen.invalid
+    first = ET.parse(dist / "feed.xml").getroot()
+    first_ids = {e.findtext(f"{ATOM}id") for e in first.iter(f"{ATOM}entry")}
+    assert all(i and i.startswith("tag:reportgen.invalid,") for i in first_ids)
+
+    write_outputs(
+        out, [FakeBrief("alpha", body="version 2"), FakeBrief("beta", title="Beta brief")]
+    )
+    publish(out, dist, base_url="https://briefs.example.org/", now=T2)
+    feed = ET.parse(dist / "feed.xml").getroot()
+    ids = [e.findtext(f"{ATOM}id") or "" for e in feed.iter(f"{ATOM}entry")]
+    assert ids[0].startswith("tag:briefs.example.org,2026-03-02:reportgen/alpha/")
+    assert first_ids <= set(ids)  # entries already out keep their ids
+    feed_id = feed.findtext(f"{ATOM}id", "")
+    assert feed_id.startswith("tag:briefs.example.org,2026-03-01:")
+    assert feed_id.split(":", 2)[2] == (first.findtext(f"{ATOM}id") or "").split(":", 2)[2]
