@@ -391,14 +391,29 @@ def publish(from_dir: Path, dist: Path, base_url: str | None, title: str | None)
 @_from_option("Folder of built or published briefs.")
 @click.option("--docx", "attach_docx", is_flag=True, help="Attach the DOCX too.")
 @click.option("--dry-run", is_flag=True, help="Send nothing; list what would be sent.")
+@click.option(
+    "--base-url",
+    help="Public URL of the published folder; messages link to each PDF there (default: "
+    "the URL a dist folder was published under).",
+)
 def mail(
-    recipients: Path, brief: str | None, from_dir: Path, attach_docx: bool, dry_run: bool
+    recipients: Path,
+    brief: str | None,
+    from_dir: Path,
+    attach_docx: bool,
+    dry_run: bool,
+    base_url: str | None,
 ) -> None:
     """Mail each brief's PDF to the recipients over SMTP (settings from REPORTGEN_SMTP_*)."""
     from reportgen.mail import send_briefs
 
     report = send_briefs(
-        recipients, from_dir, brief=brief, dry_run=dry_run, attach_docx=attach_docx
+        recipients,
+        from_dir,
+        brief=brief,
+        dry_run=dry_run,
+        attach_docx=attach_docx,
+        base_url=base_url,
     )
     click.echo(str(report))
     sys.exit(0 if not getattr(report, "failed", None) else 2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import logging
 import os
 import re
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 
 from reportgen.errors import UsageError
@@ -73,7 +75,7 @@ class SmtpSettings:
         port_text = env.get("REPORTGEN_SMTP_PORT", "").strip() or ("587" if starttls else "25")
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise MailError(f"REPORTGEN_SMTP_PORT must be a port number, not {port_text!r}")
-        _address(sender, "REPORTGEN_SMTP_FROM")
+        sender_address(sender)
         return cls(
             host=host,
             sender=sender,
@@ -82,6 +84,20 @@ class SmtpSettings:
             username=env.get("REPORTGEN_SMTP_USERNAME") or None,
             password=env.get("REPORTGEN_SMTP_PASSWORD") or None,
         )
+
+
+def sender_address(sender: str) -> tuple[str, str]:
+    """Return (display name, address) of a sender written `Name <address>` or `address`.
+
+    Raise MailError naming REPORTGEN_SMTP_FROM when it is not exactly one valid address.
+    """
+    what = "REPORTGEN_SMTP_FROM"
+    parsed = getaddresses([sender]) if not any(c in sender for c in "\r\n") else []
+    if len(parsed) != 1 or not parsed[0][1]:
+        raise MailError(f"{what}: {sender!r} is not an e-mail address (Name <address>)")
+    name, email = parsed[0]
+    _address(email, what, name)
+    return name, email
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,7 @@ class MailBrief:
     key_messages: tuple[str, ...]
     files: Mapping[str, Path]  # format -> file
     sha256: Mapping[str, str]  # format -> expected SHA-256 of that file
+    url: str = ""  # where the PDF is published, when that is known
 
 
 @dataclass(frozen=True)
@@ -159,14 +176,17 @@ def send_briefs(
     smtp: SmtpSettings | None = None,
     *,
     briefs: Sequence[str] | None = None,
+    base_url: str | None = None,
 ) -> MailReport:
     """Send each brief's PDF (and DOCX with `attach_docx`) to the recipients; return a report.
 
     `dist_or_output` is a published dist folder or a build output folder. `brief` (a slug) or
     `briefs` (slugs) limit what is sent. SMTP settings come from `smtp` or the environment.
+    `base_url` is the public URL of the published folder, for a link to each PDF; a dist
+    folder published with --base-url knows its own (its feed's address).
     """
     people = read_recipients(recipients_csv)
-    available = load_briefs(dist_or_output)
+    available = load_briefs(dist_or_output, base_url)
     chosen = _choose(available, brief, briefs)
     formats = ("pdf", "docx") if attach_docx else ("pdf",)
     report = MailReport(dry_run=dry_run)
@@ -261,17 +281,41 @@ def _address(email: str, what: str, name: str = "") -> Address:
         raise error(f"{what}: {email!r} is not an e-mail address ({exc})") from None
 
 
-def load_briefs(folder: Path) -> list[MailBrief]:
-    """Return the briefs in a build output folder (manifest.json) or a dist folder, by slug."""
+def load_briefs(folder: Path, base_url: str | None = None) -> list[MailBrief]:
+    """Return the briefs in a build output folder (manifest.json) or a dist folder, by slug.
+
+    Each brief's `url` is its PDF under `base_url` (for a dist folder, by default the URL
+    its feed was published under); empty when no public URL is known.
+    """
     folder = Path(folder)
     if (folder / MANIFEST).is_file():
-        return _from_manifest(folder)
+        return _from_manifest(folder, base_url)
     if (folder / STATE_NAME).is_file():
-        return _from_dist(folder)
+        return _from_dist(folder, base_url or _published_url(folder))
     raise MailError(f"{folder}: neither a build output folder (no {MANIFEST}) nor a dist folder")
 
 
-def _from_manifest(folder: Path) -> list[MailBrief]:
+def _published_url(dist: Path) -> str | None:
+    """Return the public URL a dist folder was published under (its feed's self link), or None."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        feed = ET.parse(dist / "feed.xml").getroot()
+    except (OSError, ET.ParseError):
+        return None
+    for link in feed.findall("{http://www.w3.org/2005/Atom}link"):
+        href = link.get("href", "")
+        if link.get("rel") == "self" and href.startswith(("https://", "http://")):
+            return href.rsplit("/", 1)[0] + "/"
+    return None
+
+
+def _under(base_url: str | None, name: str) -> str:
+    """Return the URL of file `name` under `base_url`, or "" without one."""
+    return f"{base_url.rstrip('/')}/{name}" if base_url else ""
+
+
+def _from_manifest(folder: Path, base_url: str | None = None) -> list[MailBrief]:
     """Return the briefs listed in an output folder's manifest."""
     grouped: dict[str, list] = {}
     for output in read_manifest(folder):
@@ -288,12 +332,13 @@ def _from_manifest(folder: Path) -> list[MailBrief]:
                 key_messages=first.key_messages,
                 files={o.format: o.path for o in grouped[slug]},
                 sha256={o.format: o.sha256 for o in grouped[slug]},
+                url=_under(base_url, f"{slug}.pdf"),
             )
         )
     return result
 
 
-def _from_dist(folder: Path) -> list[MailBrief]:
+def _from_dist(folder: Path, base_url: str | None = None) -> list[MailBrief]:
     """Return the newest published version of each brief in a dist folder.
 
     The dated copy is attached: it has the same bytes as the stable name and, never being
@@ -309,6 +354,7 @@ def _from_dist(folder: Path) -> list[MailBrief]:
             key_messages=v.key_messages,
             files={f.format: folder / f.name for f in v.files},
             sha256={f.format: f.sha256 for f in v.files},
+            url=next((_under(base_url, f.name) for f in v.files if f.format == "pdf"), ""),
         )
         for v in sorted(state.latest_per_slug(), key=lambda v: v.slug)
     ]
@@ -356,8 +402,39 @@ def body_of(item: MailBrief, person: Recipient, attachments: Sequence[tuple[str,
     lines.append("")
     for name, data in attachments:
         lines.append(f"Attached: {name} ({human_size(len(data))}).")
+    if item.url:
+        lines.append(f"Online: {item.url}")
     lines += ["", "-- ", "Sent by reportgen."]
     return "\n".join(lines) + "\n"
+
+
+def html_body_of(
+    item: MailBrief, person: Recipient, attachments: Sequence[tuple[str, bytes]]
+) -> str:
+    """Return the HTML body: the plain-text body's content, every text escaped."""
+    e = html.escape
+    greeting = f"Dear {person.name}," if person.name else "Hello,"
+    parts = [f"<p>{e(greeting)}</p>", f'<h1 style="font-size:1.3em">{e(item.title)}</h1>']
+    if item.subtitle:
+        parts.append(f"<p><strong>{e(item.subtitle)}</strong></p>")
+    if item.date:
+        parts.append(f"<p>{e(long_date(item.date))}</p>")
+    if item.key_messages:
+        points = "".join(f"<li>{e(message)}</li>" for message in item.key_messages)
+        parts.append(f'<h2 style="font-size:1.1em">Key messages</h2><ul>{points}</ul>')
+    files = "".join(
+        f"<li>Attached: {e(name)} ({e(human_size(len(data)))})</li>" for name, data in attachments
+    )
+    if files:
+        parts.append(f"<ul>{files}</ul>")
+    if item.url:
+        parts.append(f'<p><a href="{e(item.url)}">Read the brief online (PDF)</a></p>')
+    parts.append("<p>-- <br>Sent by reportgen.</p>")
+    body = "\n".join(parts)
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f"<title>{e(item.title)}</title></head>\n<body>\n{body}\n</body></html>\n"
+    )
 
 
 def compose(
@@ -376,11 +453,16 @@ def compose(
         if _sha256(data) != item.sha256[fmt]:
             raise PublishError(f"{path} changed since it was built or published; not sent")
         attachments.append((path.name, data))
+    name, address = sender_address(sender)
     message = EmailMessage()
     message["Subject"] = subject_of(item)
-    message["From"] = sender
+    message["From"] = formataddr((name, address))
     message["To"] = Address(display_name=person.name, addr_spec=person.email)
+    # RFC 5322 requires Date; large providers refuse mail without a Message-ID.
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=address.rsplit("@", 1)[1])
     message.set_content(body_of(item, person, attachments))
+    message.add_alternative(html_body_of(item, person, attachments), subtype="html")
     for name, data in attachments:
         maintype, subtype = mime_type(name.rsplit(".", 1)[-1]).split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)

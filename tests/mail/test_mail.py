@@ -246,3 +246,77 @@ def test_smtp_errors_do_not_escape_as_tracebacks(dist: Path, recipients: Path) -
             pytest.fail(f"SMTP error escaped: {exc!r}")
     assert len(report.failed) == 2 and report.sent == []
     assert "535" in report.failed[0][1]  # authentication failed
+
+
+def test_a_sender_with_a_display_name_from_the_environment_as_docs_show() -> None:
+    env = {"REPORTGEN_SMTP_HOST": "smtp.example.org", "REPORTGEN_SMTP_FROM": SENDER}
+    assert SmtpSettings.from_env(env).sender == SENDER
+    for bad in ("a@example.org, b@example.org", "Desk <>", "Desk <desk@example.org>\nBcc: x@y"):
+        with pytest.raises(MailError, match="REPORTGEN_SMTP_FROM"):
+            SmtpSettings.from_env({**env, "REPORTGEN_SMTP_FROM": bad})
+
+
+def test_messages_carry_date_message_id_and_an_html_part_with_the_published_link(
+    tmp_path: Path, recipients: Path
+) -> None:
+    from email.utils import parsedate_to_datetime
+
+    out, dist = tmp_path / "output", tmp_path / "dist"
+    risky = "Costs <script>alert(1)</script> & rise"
+    write_outputs(out, [FakeBrief("alpha", title="Alpha & <b>brief</b>", key_messages=[risky])])
+    publish(out, dist, base_url="https://briefs.example.org/unit/", now=datetime(2026, 3, 1))
+    before = datetime.now(UTC)
+    with smtp_server() as (server, port):
+        report = send_briefs(recipients, dist, smtp=plain(port))
+    assert report.failed == [] and len(report.sent) == 2
+    messages = [m.message for m in server.arrived]
+    for message in messages:
+        assert message["From"] == SENDER
+        sent_at = parsedate_to_datetime(message["Date"])
+        assert abs((sent_at - before).total_seconds()) < 60
+        assert message["Message-ID"].endswith("@example.org>")
+        assert message.get_content_type() == "multipart/mixed"
+        html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        plain_text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        link = "https://briefs.example.org/unit/alpha-2025-02-28.pdf"
+        assert f'<a href="{link}">' in html and f"Online: {link}" in plain_text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; rise" in html
+        assert "<script>" not in html and "Alpha &amp; &lt;b&gt;brief&lt;/b&gt;" in html
+        assert risky in plain_text
+    assert len({m["Message-ID"] for m in messages}) == 2
+
+
+def test_the_mail_command_as_docs_show_with_a_display_name_sender(
+    dist: Path, recipients: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    with smtp_server() as (server, port):
+        env = {
+            **os.environ,
+            "REPORTGEN_SMTP_HOST": "127.0.0.1",
+            "REPORTGEN_SMTP_PORT": str(port),
+            "REPORTGEN_SMTP_STARTTLS": "false",
+            "REPORTGEN_SMTP_FROM": SENDER,
+        }
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "reportgen",
+                "mail",
+                "--to",
+                str(recipients),
+                "--from",
+                str(dist),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr
+    assert len(server.arrived) == 5
+    assert {m.message["From"] for m in server.arrived} == {SENDER}
