@@ -246,12 +246,25 @@ def _size(n: int) -> str:
     epilog=_epilog("reportgen validate facts/*.yaml", "reportgen validate --format json x.yaml")
 )
 @click.argument("facts", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(facts: tuple[Path, ...]) -> None:
-    """Check FACTS files; print every problem, or a one-line summary of each valid file."""
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings as errors (such as a text lacking one of meta.languages): exit 2.",
+)
+def validate(facts: tuple[Path, ...], strict: bool) -> None:
+    """Check FACTS files; print every problem, or a one-line summary of each valid file.
+
+    Warnings (a source never cited, a text missing in one of the brief's languages) are
+    printed with `warning:`; with --strict they are errors.
+    """
+    from dataclasses import replace
+
     from reportgen.facts import summary_line, validate_paths
 
     failed = False
     for _path, loaded, problems in validate_paths(list(facts)):
+        if strict:
+            problems = [replace(p, severity="error") for p in problems]
         _print_problems(problems)
         if loaded is None or any(p.severity == "error" for p in problems):
             failed = True

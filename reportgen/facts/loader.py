@@ -21,7 +21,7 @@ from reportgen.facts.checks import Blocks, run_checks
 from reportgen.facts.models import Budget, BudgetLine, Facts, Meta, ValidationContext
 from reportgen.facts.money import Ledger
 from reportgen.facts.problems import Locator, format_path, from_validation_error
-from reportgen.facts.text import describe_char
+from reportgen.facts.text import MISSING_LANGUAGE, describe_char
 from reportgen.facts.yamlread import MAX_BYTES, Parsed, ReadError, decode, parse_text
 
 BLOCKS = tuple(Facts.model_fields)
@@ -76,8 +76,14 @@ def parse_facts(text: str | bytes, filename: str = "<facts>") -> Facts:
     return facts
 
 
-def _validate(parsed: Parsed, filename: str) -> Facts:
-    """Return Facts from parsed data, or raise FactsError with every problem found."""
+def _validate(parsed: Parsed, filename: str, language: str | None = None) -> Facts:
+    """Return Facts from parsed data, or raise FactsError with every problem found.
+
+    Texts are picked in `language` (default: the brief's first language) and amounts and
+    dates formatted in it. Loading in the first language also checks every other language
+    the brief is published in: a text lacking one is a warning, any other problem in that
+    language's texts (an unknown placeholder) an error.
+    """
     locator = Locator(filename, parsed.lines)
     problems = [
         locator.problem(path, f"contains {describe_char(char)}; remove it")
@@ -94,8 +100,13 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
             " key_messages, sections, ...",
             1,
         )
-    blocks, block_problems = _validate_blocks(data, locator)
+    context = _context(data, locator, language)
+    blocks, block_problems = _validate_blocks(data, locator, context)
     problems += block_problems
+    if language is None and not block_problems:
+        for other in context.languages:
+            if other != context.language:
+                problems += _language_problems(data, locator, other)
     facts_blocks = Blocks(
         highlights=blocks.get("highlights"),
         sections=blocks.get("sections"),
@@ -118,7 +129,32 @@ def _validate(parsed: Parsed, filename: str) -> Facts:
         source._number = number
     facts._warnings = [p for p in problems if p.severity != "error"]
     facts._file = filename
+    facts._parsed = parsed
     return facts
+
+
+def _language_problems(data: dict[str, Any], locator: Locator, language: str) -> list[Problem]:
+    """Return the problems of the texts in `language`: a missing text is a warning."""
+    context = _context(data, locator, language, require=language)
+    problems: list[Problem] = []
+    for name in BLOCKS:
+        if name not in data:
+            continue
+        try:
+            _block_adapter(name).validate_python(data[name], context=context)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                path = (name, *error["loc"])
+                if error["type"] == MISSING_LANGUAGE:
+                    problems.append(locator.problem(path, error["msg"], "warning"))
+                else:
+                    message = f"in the {language} text: {error['msg']}"
+                    problems.append(locator.problem(path, message))
+    return problems
+
+def validate_parsed(parsed: Parsed, filename: str, language: str | None = None) -> Facts:
+    """Return the facts of an already parsed file in `language` (see `_validate`)."""
+    return _validate(parsed, filename, language)
 
 
 def _raw_ids(items: Any) -> set[str]:
@@ -201,7 +237,7 @@ def _try(adapter: TypeAdapter[Any], value: Any, context: ValidationContext) -> A
 
 
 def _validate_blocks(
-    data: dict[str, Any], locator: Locator
+    data: dict[str, Any], locator: Locator, context: ValidationContext
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Return the validated blocks by name and the problems of those that failed."""
     problems: list[Problem] = []
@@ -214,7 +250,6 @@ def _validate_blocks(
                     (key,), f"unknown top-level key '{key}'{hint} (expected: {', '.join(BLOCKS)})"
                 )
             )
-    context = _context(data, locator)
     blocks: dict[str, Any] = {}
     for name in BLOCKS:
         field = Facts.model_fields[name]
@@ -231,19 +266,28 @@ def _validate_blocks(
     return blocks, problems
 
 
-def _context(data: dict[str, Any], locator: Locator) -> ValidationContext:
-    """Return the validation context: locale from meta, placeholder values from the budget."""
+def _context(
+    data: dict[str, Any],
+    locator: Locator,
+    language: str | None = None,
+    require: str | None = None,
+) -> ValidationContext:
+    """Return the validation context: languages and locale from meta, placeholder values
+    from the budget, formatted in `language` (default: the brief's first language)."""
     quiet = ValidationContext()
     meta = _try(_block_adapter("meta"), data.get("meta"), quiet)
-    locale = meta.language if isinstance(meta, Meta) else "en-IN"
-    quiet = ValidationContext(locale=locale)
+    languages = tuple(meta.languages) if isinstance(meta, Meta) else ()
+    locale = language or (meta.language if isinstance(meta, Meta) else "en-IN")
+    quiet = ValidationContext(locale=locale, languages=languages, language=locale)
     budget = _try(_block_adapter("budget"), data.get("budget", {}), quiet)
     rates = _try(_block_adapter("exchange_rates"), data.get("exchange_rates", []), quiet)
     if isinstance(budget, Budget):
         resolver: Any = Ledger(budget, rates or [], locale, rates_known=rates is not None)
     else:
         resolver = _LenientResolver(data.get("budget"), locale)
-    return ValidationContext(locale=locale, resolver=resolver)
+    return ValidationContext(
+        locale=locale, resolver=resolver, languages=languages, language=locale, require=require
+    )
 
 
 class _LenientResolver:

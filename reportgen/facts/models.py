@@ -30,7 +30,13 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
-from reportgen.facts.text import Resolver, Text
+from reportgen.facts.text import (
+    TEXT_SCHEMA,
+    Resolver,
+    Text,
+    is_language_mapping,
+    pick_language,
+)
 from reportgen.numbers import SCALES, format_date, is_currency, parse_locale, typed_decimals
 from reportgen.slugs import MAX_LENGTH, SLUG_PATTERN, check_slug, slugify
 
@@ -42,10 +48,18 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 @dataclass
 class ValidationContext:
-    """What validators read from pydantic's context: the brief's locale and placeholder values."""
+    """What validators read from pydantic's context: languages, locale, placeholder values.
+
+    `languages` are those the brief is published in (the first is the language of plain
+    strings); `language` is the one texts are picked in (None: the first); `require` makes
+    a text lacking that language an error of type `missing_language` (the completeness check).
+    """
 
     locale: str = "en-IN"
     resolver: Resolver | None = None
+    languages: tuple[str, ...] = ()
+    language: str | None = None
+    require: str | None = None
 
 
 def _custom(kind: str, message: str) -> PydanticCustomError:
@@ -165,7 +179,14 @@ class Meta(Strict):
     slug: Slug | None = Field(None, description="File name of the outputs; derived from the title.")
     date: FullDate = Field(description="The brief's 'as of' date, YYYY-MM-DD.")
     language: Annotated[str, AfterValidator(_check_language)] = Field(
-        "en-IN", description="Locale of the brief (en-IN): number, date and currency styles."
+        "en-IN",
+        description="Locale of the brief (en-IN): number, date and currency styles. With"
+        " `languages`, the language being rendered (by default the first of them).",
+    )
+    languages: list[Annotated[str, AfterValidator(_check_language)]] = Field(
+        [],
+        description="Languages the brief is published in (en-IN, hi-IN), one output each;"
+        " the first is the language of plain-string texts. Default: [language].",
     )
     organisation: Text | None = None
     authors: list[Text] = []
@@ -175,8 +196,22 @@ class Meta(Strict):
     page_size: Literal["A4", "Letter"] = "A4"
 
     @model_validator(mode="after")
-    def _defaults(self) -> Meta:
-        """Return the meta with short title and slug filled from the title when not given."""
+    def _defaults(self, info: ValidationInfo) -> Meta:
+        """Return the meta with languages, short title and slug filled in when not given."""
+        if len(set(self.languages)) != len(self.languages):
+            raise _custom("languages", "a language is listed twice")
+        if not self.languages:
+            self.languages = [self.language]
+        elif "language" not in self.model_fields_set:
+            self.language = self.languages[0]
+        elif pick_language(dict.fromkeys(self.languages, ""), self.language) is None:
+            raise _custom(
+                "languages",
+                f"language {self.language} is not among languages ({', '.join(self.languages)})",
+            )
+        rendering = getattr(info.context, "language", None) if info.context else None
+        if rendering:
+            self.language = rendering
         if self.short_title is None:
             self.short_title = self.title
         if self.slug is None:
@@ -222,7 +257,7 @@ class Point(Strict):
     @classmethod
     def _from_string(cls, data: Any) -> Any:
         """Return `{text: data}` when the point is written as a plain string."""
-        if isinstance(data, str | int | Decimal):
+        if isinstance(data, str | int | Decimal) or is_language_mapping(data):
             return {"text": data}
         if isinstance(data, dict) and len(data) == 1 and not {"text", "sources"} & set(data):
             # `- Note: something` is a one-key mapping to YAML, not the text the writer meant
@@ -237,8 +272,8 @@ class Point(Strict):
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        """Return the schema of a point: plain text, or a mapping with text and sources."""
-        return {"anyOf": [{"type": "string"}, handler(schema)]}
+        """Return the schema of a point: text (per language), or a mapping with text, sources."""
+        return {"anyOf": [*TEXT_SCHEMA["anyOf"], handler(schema)]}
 
 
 class Section(Strict):
@@ -403,6 +438,8 @@ class Facts(Strict):
     _warnings: list[Problem] = PrivateAttr(default_factory=list)
     _file: str = PrivateAttr("<facts>")
     _source_bytes: bytes | None = PrivateAttr(None)
+    _parsed: Any = PrivateAttr(None)  # the parsed file, to validate again in another language
+    _views: dict[str, Facts] = PrivateAttr(default_factory=dict)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -418,6 +455,38 @@ class Facts(Strict):
     def source_bytes(self) -> bytes | None:
         """Return the bytes the facts were read from (what a build hashes), or None."""
         return self._source_bytes
+
+    @property
+    def languages(self) -> list[str]:
+        """Return the languages the brief is published in, the first one first."""
+        return list(self.meta.languages)
+
+    @property
+    def language(self) -> str:
+        """Return the language these facts are rendered in (texts, numbers, dates)."""
+        return self.meta.language
+
+    def for_language(self, language: str) -> Facts:
+        """Return these facts with texts picked, and amounts and dates formatted, in `language`.
+
+        A text without that language falls back to the brief's first language (marked as
+        such: see ForeignText). The slug and the section ids stay those of these facts, so
+        every language's outputs share a name and anchors.
+        """
+        if language == self.meta.language:
+            return self
+        view = self._views.get(language)
+        if view is None:
+            if self._parsed is None:
+                raise ValueError("these facts were not loaded from a file; load them to translate")
+            from reportgen.facts.loader import validate_parsed
+
+            view = validate_parsed(self._parsed, self._file, language)
+            view.meta.slug = self.meta.slug
+            _copy_section_ids(self.sections, view.sections)
+            view._source_bytes = self._source_bytes
+            self._views[language] = view
+        return view
 
     def source_number(self, source_id: str) -> int:
         """Return the 1-based number of a source; raise KeyError for an unknown id."""
@@ -438,3 +507,10 @@ class Facts(Strict):
         from reportgen.facts.budget_table import build_budget_table
 
         return build_budget_table(self)
+
+
+def _copy_section_ids(source: list[Section], target: list[Section]) -> None:
+    """Give the sections of `target` the ids of `source` (the same sections, in order)."""
+    for mine, theirs in zip(source, target, strict=False):
+        theirs.id = mine.id
+        _copy_section_ids(mine.subsections, theirs.subsections)

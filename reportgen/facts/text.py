@@ -15,7 +15,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Protocol
 
-from pydantic import AfterValidator, BeforeValidator, ValidationInfo
+from pydantic import (
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+)
 from pydantic_core import PydanticCustomError
 
 from reportgen.scripts import describe, theme_chain
@@ -109,6 +114,121 @@ def _coerce_scalar(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------- texts per language
+
+MISSING_LANGUAGE = "missing_language"  # the error type of a text lacking a language
+_LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+class ForeignText(str):
+    """Text shown in a brief of another language (a fallback): `lang` says its language."""
+
+    __slots__ = ("lang",)
+
+    def __new__(cls, text: str, lang: str) -> ForeignText:
+        """Return `text` marked as written in `lang`."""
+        self = super().__new__(cls, text)
+        self.lang = lang
+        return self
+
+
+def base_language(tag: str) -> str:
+    """Return the language subtag of a locale code ("hi" for "hi-IN" or "hi_IN")."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def is_language_mapping(value: Any) -> bool:
+    """Return True for a mapping whose keys all look like language codes (`{en: .., hi: ..}`)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(k, str) and _LANGUAGE_KEY.match(k) for k in value)
+    )
+
+
+def pick_language(mapping: dict[str, Any], language: str) -> str | None:
+    """Return the key of `mapping` holding text in `language`, or None.
+
+    An exact key wins ("hi-IN"), then the bare language ("hi"), then any key of the same
+    language ("hi-Latn" is not preferred over "hi", but found when it is the only one).
+    """
+    wanted = language.replace("_", "-")
+    keys = {k.replace("_", "-"): k for k in mapping}
+    if wanted in keys:
+        return keys[wanted]
+    base = base_language(wanted)
+    if base in keys:
+        return keys[base]
+    return next((k for n, k in keys.items() if base_language(n) == base), None)
+
+
+def is_neutral(text: str) -> bool:
+    """Return True for text with no letters ("~70%", "2024-25"): the same in every language."""
+    return _LETTER.search(text) is None
+
+
+def _localize(value: Any, info: ValidationInfo) -> Any:
+    """Return the text of a field in the language being validated (see `Localized` below)."""
+    value = _coerce_scalar(value)
+    context = info.context
+    languages: tuple[str, ...] = tuple(getattr(context, "languages", ()) or ())
+    primary = languages[0] if languages else None
+    language = getattr(context, "language", None)
+    required = getattr(context, "require", None)
+    if isinstance(value, dict):
+        return _from_mapping(value, primary, language, required)
+    if not isinstance(value, str):
+        return value  # pydantic reports the wrong type
+    other = primary is not None and base_language(primary) != base_language(required or primary)
+    if required and other and not is_neutral(value):
+        raise PydanticCustomError(
+            MISSING_LANGUAGE,
+            f"has no '{required}' text (a plain string is {primary});"
+            f" write it as {{{base_language(primary)}: ..., {base_language(required)}: ...}}",
+        )
+    if language and primary and base_language(language) != base_language(primary):
+        return value if is_neutral(value) else ForeignText(value, primary)
+    return value
+
+
+def _from_mapping(
+    value: dict[Any, Any], primary: str | None, language: str | None, required: str | None
+) -> str:
+    """Return the text of a `{language: text}` mapping for `language` (or a fallback)."""
+    if not is_language_mapping(value) and len(value) == 1:
+        raise PydanticCustomError(
+            "text",
+            "expected text, but YAML read a 'key: value' pair because the text contains ': ';"
+            " put the whole text in quotes",
+        )
+    if not is_language_mapping(value):
+        bad = next((k for k in value if not isinstance(k, str) or not _LANGUAGE_KEY.match(k)), "")
+        raise PydanticCustomError(
+            "text",
+            f"expected text, or text per language such as {{en: ..., hi: ...}};"
+            f" '{str(bad)[:20]}' is not a language code",
+        )
+    for key, text in value.items():
+        if not isinstance(_coerce_scalar(text), str):
+            raise PydanticCustomError("text", f"the '{key}' text is not text")
+    if required and pick_language(value, required) is None:
+        raise PydanticCustomError(
+            MISSING_LANGUAGE,
+            f"has no '{required}' text (it has {', '.join(map(str, value))})",
+        )
+    for wanted in (language, primary):
+        key = pick_language(value, wanted) if wanted else None
+        if key is not None:
+            text = _coerce_scalar(value[key])
+            if wanted == language or language is None:
+                return str(text)
+            return ForeignText(str(text), key.replace("_", "-"))
+    key = next(iter(value))
+    text = str(_coerce_scalar(value[key]))
+    return text if language is None else ForeignText(text, key.replace("_", "-"))
+
+
 def _validate_text(value: str, info: ValidationInfo) -> str:
     """Return the text with placeholders resolved; raise a field error for bad characters."""
     try:
@@ -118,11 +238,41 @@ def _validate_text(value: str, info: ValidationInfo) -> str:
             raise ValueError("is empty; write some text or leave the field out")
         resolver = getattr(info.context, "resolver", None) if info.context else None
         if resolver is not None:
-            return resolve(value, resolver.placeholder)
+            resolved = resolve(value, resolver.placeholder)
+            if isinstance(value, ForeignText):  # a fallback stays marked with its language
+                return ForeignText(resolved, value.lang)
+            return resolved
     except ValueError as exc:
         raise PydanticCustomError("text", str(exc)) from None
     return value
 
 
-Text = Annotated[str, BeforeValidator(_coerce_scalar), AfterValidator(_validate_text)]
-"""A piece of brief text: checked characters, resolved placeholders."""
+TEXT_SCHEMA = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {
+            "type": "object",
+            "description": "The text per language: {en: ..., hi: ...}.",
+            "patternProperties": {_LANGUAGE_KEY.pattern: {"type": ["string", "number"]}},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ]
+}
+
+def _text(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+    """Return a text field's value: picked in the language, checked, placeholders resolved.
+
+    A wrap validator, so a ForeignText comes out as it is (pydantic's own str validation
+    would turn it back into a plain str).
+    """
+    value = _localize(value, info)
+    if not isinstance(value, str):
+        return handler(value)  # not text: pydantic's own error message
+    return _validate_text(value, info)
+
+
+Text = Annotated[str, WrapValidator(_text), WithJsonSchema(TEXT_SCHEMA)]
+"""A piece of brief text: a string (in the brief's first language) or a mapping of language
+to text; characters checked, placeholders resolved in the language being validated."""
