@@ -152,6 +152,7 @@ def _language_problems(data: dict[str, Any], locator: Locator, language: str) ->
                     problems.append(locator.problem(path, message))
     return problems
 
+
 def validate_parsed(parsed: Parsed, filename: str, language: str | None = None) -> Facts:
     """Return the facts of an already parsed file in `language` (see `_validate`)."""
     return _validate(parsed, filename, language)

@@ -261,6 +261,7 @@ TEXT_SCHEMA = {
     ]
 }
 
+
 def _text(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
     """Return a text field's value: picked in the language, checked, placeholders resolved.
 
