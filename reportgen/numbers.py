@@ -4,17 +4,22 @@ Rules (docs/facts.md repeats them for writers of facts files):
 
 - Rounding is ROUND_HALF_UP everywhere (2.345 -> 2.35), applied here before Babel formats, so
   Babel's own half-even rounding never comes into play.
-- Rupees (INR) are grouped in the Indian way (lakh/crore: 1,63,00,00,00,000); every other
-  currency in the international way (1,000,000). The brief's language picks the symbols and
-  separators: INR uses `<language>_IN` (en_IN when Babel lacks it), others use `<language>`
-  (or the brief's own locale when its territory is not India).
+- Digit grouping is a property of the currency, as South Asian practice writes it: the
+  Indian rupee, the Nepalese rupee and the taka (INR, NPR, BDT) are grouped in lakh and crore
+  (1,63,00,00,00,000); every other currency in thousands (1,000,000). A brief may override
+  this per currency (`meta.grouping: {NPR: international}`). The brief's language picks the
+  symbols and separators (CLDR data through Babel); only the grouping sizes change.
+- A currency written as letters ("NPR", "BDT", "US$" is a symbol) is set apart from the
+  digits by a no-break space, by CLDR's currency-spacing rule: "NPR 84.4 billion",
+  "₹16,300 crore", "$675 million".
 - An amount typed in the facts keeps the decimals it was typed with (16300 -> 16,300;
   1.50 -> 1.50) and its scale word (₹16,300 crore, $675 million).
 - A derived amount (a conversion, a total, a per-year average) picks its own scale:
-  INR: crore from 1 crore up, lakh from 1 lakh up, rupees below; other currencies: billion from
-  1 billion up, million from 1 million up, units below. In a scale it is rounded to 3
-  significant digits, but never to fewer than whole units of the scale (₹5,861 crore,
-  $1.88 billion, $12.3 billion, $675 million, $80.6 million); below a scale, to whole units.
+  lakh/crore-grouped currencies: crore from 1 crore up, lakh from 1 lakh up, units below;
+  other currencies: billion from 1 billion up, million from 1 million up, units below.
+  In a scale it is rounded to 3 significant digits, but never to fewer than whole units of
+  the scale (₹5,861 crore, $1.88 billion, $12.3 billion, $675 million, $80.6 million);
+  below a scale, to whole units.
 - Percentages have one decimal (42.9%).
 - Dates use the locale's long format (13 February 2025 in en_IN); a year-month is
   "February 2025"; a year alone is "2020".
@@ -24,6 +29,9 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
+import unicodedata
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel import Locale, UnknownLocaleError
@@ -39,33 +47,93 @@ SCALES: dict[str, Decimal] = {
 }
 INDIAN_SCALES = ("crore", "lakh")
 INTERNATIONAL_SCALES = ("billion", "million")
+# South Asian practice: these currencies are written with lakh/crore grouping and scales.
+INDIAN_GROUPING_CURRENCIES = frozenset({"INR", "NPR", "BDT"})
+GROUPING_STYLES = ("indian", "international")
+_GROUP_SIZES = {"indian": (3, 2), "international": (3, 3)}
+NBSP = "\u00a0"  # CLDR currencySpacing insertBetween
 SIGNIFICANT_DIGITS = 3
+
+Grouping = Mapping[str, str] | None
+"""A brief's grouping overrides: currency code -> "indian" or "international"."""
 PERCENT_DECIMALS = 1
 
 
+@functools.lru_cache(maxsize=256)
+def _parse(code: str) -> Locale:
+    """Return the Babel Locale of a code, or of its language alone when CLDR lacks the pair."""
+    try:
+        return Locale.parse(code)
+    except (UnknownLocaleError, ValueError) as exc:
+        language = code.split("_", 1)[0]
+        if language != code:
+            try:
+                # CLDR has no en_NP: English as Nepal writes it is English, with the currency
+                # rules (grouping, spacing) that numbers.py applies per currency anyway.
+                return Locale.parse(language)
+            except (UnknownLocaleError, ValueError):
+                pass
+        raise ValueError(f"unknown locale {code!r} (expected a code like en-IN)") from exc
+
+
 def parse_locale(locale: str | Locale) -> Locale:
-    """Return the Babel Locale for "en-IN", "en_IN" or "en"; raise ValueError if unknown."""
+    """Return the Babel Locale for "en-IN", "en_IN" or "en"; raise ValueError if unknown.
+
+    A language and territory CLDR does not pair ("en-NP") gives the language's locale ("en").
+    """
     if isinstance(locale, Locale):
         return locale
     try:
-        return Locale.parse(locale.replace("-", "_"))
-    except (UnknownLocaleError, ValueError) as exc:
-        raise ValueError(f"unknown locale {locale!r} (expected a code like en-IN)") from exc
+        return _parse(locale.replace("-", "_"))
+    except ValueError:
+        raise ValueError(f"unknown locale {locale!r} (expected a code like en-IN)") from None
+
+
+def grouping_style(currency: str, grouping: Grouping = None) -> str:
+    """Return "indian" (lakh/crore) or "international" grouping for amounts in `currency`."""
+    if grouping and currency in grouping:
+        return grouping[currency]
+    return "indian" if currency in INDIAN_GROUPING_CURRENCIES else "international"
 
 
 def grouping_locale(currency: str, locale: str | Locale) -> Locale:
-    """Return the locale whose grouping and symbols an amount in `currency` is written with."""
-    base = parse_locale(locale)
-    if currency == "INR":
-        if base.territory == "IN":
-            return base
-        try:
-            return Locale.parse(f"{base.language}_IN")
-        except (UnknownLocaleError, ValueError):
-            return Locale.parse("en_IN")
-    if base.territory == "IN":
-        return Locale.parse(base.language)
-    return base
+    """Return the locale whose symbols and separators an amount in `currency` is written with.
+
+    That is the brief's own locale: grouping sizes are set on the pattern (`grouping_style`).
+    """
+    return parse_locale(locale)
+
+
+def _grouped(pattern: babel_numbers.NumberPattern, style: str) -> babel_numbers.NumberPattern:
+    """Return a copy of `pattern` grouping digits in the sizes of `style`."""
+    out = copy.copy(pattern)
+    if out.grouping[0] > 0:  # a locale that groups at all
+        out.grouping = _GROUP_SIZES[style]
+    return out
+
+
+def _is_spacing_edge(char: str) -> bool:
+    """Return whether a currency's edge character takes a space next to digits (CLDR).
+
+    CLDR's currencyMatch is [[:^S:]&[:^Z:]]: letters ("NPR") do, symbols ("$", "₹") and
+    spaces do not.
+    """
+    return not unicodedata.category(char).startswith(("S", "Z"))
+
+
+def currency_spacing(text: str, symbol: str) -> str:
+    """Return `text` with a no-break space between `symbol` and digits where CLDR puts one."""
+    if not symbol:
+        return text
+    at = text.find(symbol)
+    if at < 0:
+        return text
+    end = at + len(symbol)
+    if end < len(text) and _is_spacing_edge(symbol[-1]) and text[end].isdigit():
+        return f"{text[:end]}{NBSP}{text[end:]}"
+    if at > 0 and _is_spacing_edge(symbol[0]) and text[at - 1].isdigit():
+        return f"{text[:at]}{NBSP}{text[at:]}"
+    return text
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
@@ -106,31 +174,36 @@ def format_money(
     scale: str | None = None,
     locale: str | Locale = "en_IN",
     decimals: int | None = None,
+    grouping: Grouping = None,
 ) -> str:
-    """Return an amount as written in a brief: "₹16,300 crore", "$675 million", "₹1,63,000".
+    """Return an amount as written in a brief: "₹16,300 crore", "NPR 84.4 billion".
 
     `value` is in units of `scale` (16300 with "crore"); `decimals` defaults to the decimals
-    the value was typed with.
+    the value was typed with; `grouping` holds the brief's per-currency overrides.
     """
     loc = grouping_locale(currency, locale)
     value = Decimal(value)
     places = typed_decimals(value) if decimals is None else decimals
-    pattern = copy.copy(loc.currency_formats["standard"])
+    pattern = _grouped(loc.currency_formats["standard"], grouping_style(currency, grouping))
     pattern.frac_prec = (places, places)
     text = pattern.apply(
         round_half_up(value, places), loc, currency=currency, currency_digits=False
     )
-    if not scale:
-        return str(text)
     symbol = babel_numbers.get_currency_symbol(currency, loc)
+    text = currency_spacing(str(text), symbol)
+    if not scale:
+        return text
     if text.endswith(symbol):  # locales that put the symbol last: "1,88 billion $"
-        return f"{text[: -len(symbol)].rstrip()} {scale} {symbol}"
+        return f"{text[: -len(symbol)].rstrip(' ' + NBSP)} {scale} {symbol}"
     return f"{text} {scale}"
 
 
-def choose_scale(full_value: Decimal, currency: str) -> tuple[Decimal, str | None, int]:
+def choose_scale(
+    full_value: Decimal, currency: str, grouping: Grouping = None
+) -> tuple[Decimal, str | None, int]:
     """Return (value in the scale, scale word or None, decimals) for a derived amount."""
-    scales = INDIAN_SCALES if currency == "INR" else INTERNATIONAL_SCALES
+    indian = grouping_style(currency, grouping) == "indian"
+    scales = INDIAN_SCALES if indian else INTERNATIONAL_SCALES
     for scale in scales:
         scaled = full_value / SCALES[scale]
         places = significant_places(scaled)
@@ -140,15 +213,19 @@ def choose_scale(full_value: Decimal, currency: str) -> tuple[Decimal, str | Non
     return full_value, None, 0
 
 
-def format_amount(full_value: Decimal, currency: str, locale: str | Locale = "en_IN") -> str:
+def format_amount(
+    full_value: Decimal, currency: str, locale: str | Locale = "en_IN", grouping: Grouping = None
+) -> str:
     """Return a derived amount (given in full units) with the scale and rounding rules above."""
-    scaled, scale, places = choose_scale(full_value, currency)
-    return format_money(scaled, currency, scale, locale, decimals=places)
+    scaled, scale, places = choose_scale(full_value, currency, grouping)
+    return format_money(scaled, currency, scale, locale, decimals=places, grouping=grouping)
 
 
-def format_full(full_value: Decimal, currency: str, locale: str | Locale = "en_IN") -> str:
+def format_full(
+    full_value: Decimal, currency: str, locale: str | Locale = "en_IN", grouping: Grouping = None
+) -> str:
     """Return an amount written out in full units ("₹1,63,00,00,00,000"), rounded to units."""
-    return format_money(full_value, currency, None, locale, decimals=0)
+    return format_money(full_value, currency, None, locale, decimals=0, grouping=grouping)
 
 
 def format_percent(

@@ -53,7 +53,7 @@ class BudgetTable:
 def build_budget_table(facts: Facts) -> BudgetTable:
     """Return the budget table of validated facts."""
     locale = facts.meta.language
-    ledger = Ledger(facts.budget, facts.exchange_rates, locale)
+    ledger = Ledger(facts.budget, facts.exchange_rates, locale, grouping=facts.meta.grouping)
     reporting = facts.budget.reporting_currency
     rows: list[BudgetRow] = []
     tops = [line for line in facts.budget.programmes if line.parent is None]
@@ -64,7 +64,7 @@ def build_budget_table(facts: Facts) -> BudgetTable:
     if len(tops) >= 2:
         value = sum((ledger.converted_value(t, reporting) for t in tops), Decimal(0))
         same = {t.currency for t in tops} == {reporting}
-        text = format_amount(value, reporting, locale)
+        text = format_amount(value, reporting, locale, ledger.grouping)
         total = BudgetRow(
             id="total",
             name="Total",
@@ -98,7 +98,9 @@ def _row(ledger: Ledger, line: BudgetLine, level: int) -> BudgetRow:
         reporting_value=ledger.converted_value(line, reporting),
         currency=line.currency,
         period=period.display if period else "",
-        per_year=format_amount(per_year, line.currency, ledger.locale) if per_year else "",
+        per_year=format_amount(per_year, line.currency, ledger.locale, ledger.grouping)
+        if per_year
+        else "",
         share=format_percent(share, ledger.locale) if share is not None else "",
         notes=line.notes or "",
         source=line.source,
@@ -114,7 +116,7 @@ def _rate_notes(facts: Facts, ledger: Ledger) -> list[str]:
             used.append(found[0])
     notes = []
     for rate in used:
-        amount = format_money(rate.rate, rate.to, None, ledger.locale)
+        amount = format_money(rate.rate, rate.to, None, ledger.locale, grouping=ledger.grouping)
         name = currency_name(rate.from_, ledger.locale)
         try:
             publisher = facts.source(rate.source).publisher

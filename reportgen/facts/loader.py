@@ -279,11 +279,13 @@ def _context(
     meta = _try(_block_adapter("meta"), data.get("meta"), quiet)
     languages = tuple(meta.languages) if isinstance(meta, Meta) else ()
     locale = language or (meta.language if isinstance(meta, Meta) else "en-IN")
+    grouping = meta.grouping if isinstance(meta, Meta) else {}
     quiet = ValidationContext(locale=locale, languages=languages, language=locale)
     budget = _try(_block_adapter("budget"), data.get("budget", {}), quiet)
     rates = _try(_block_adapter("exchange_rates"), data.get("exchange_rates", []), quiet)
     if isinstance(budget, Budget):
-        resolver: Any = Ledger(budget, rates or [], locale, rates_known=rates is not None)
+        known = rates is not None
+        resolver: Any = Ledger(budget, rates or [], locale, rates_known=known, grouping=grouping)
     else:
         resolver = _LenientResolver(data.get("budget"), locale)
     return ValidationContext(

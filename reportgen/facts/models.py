@@ -194,6 +194,11 @@ class Meta(Strict):
     template: Id = Field("policy-brief", description="Template kind under templates/.")
     keywords: list[Text] = []
     page_size: Literal["A4", "Letter"] = "A4"
+    grouping: dict[Currency, Literal["indian", "international"]] = Field(
+        {},
+        description="Digit grouping per currency, overriding the default (lakh/crore for INR,"
+        " NPR and BDT; thousands for the rest): {NPR: international}.",
+    )
 
     @model_validator(mode="after")
     def _defaults(self, info: ValidationInfo) -> Meta:

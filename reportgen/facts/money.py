@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from reportgen.facts.models import Budget, BudgetLine, ExchangeRate, Period
 from reportgen.facts.problems import known_names
-from reportgen.numbers import format_amount, format_money
+from reportgen.numbers import Grouping, format_amount, format_money
 
 
 class Ledger:
@@ -23,12 +23,14 @@ class Ledger:
         rates: Iterable[ExchangeRate],
         locale: str,
         rates_known: bool = True,
+        grouping: Grouping = None,
     ) -> None:
         self.budget = budget
         self.rates = list(rates)
         # False while the rates block is itself invalid: a missing rate is then not reported
         self.rates_known = rates_known
         self.locale = locale
+        self.grouping = grouping  # the brief's per-currency digit grouping overrides
         self.lines = {line.id: line for line in budget.programmes}
 
     @property
@@ -75,7 +77,9 @@ class Ledger:
 
     def native_text(self, line: BudgetLine) -> str:
         """Return the amount as typed: "₹16,300 crore"."""
-        return format_money(line.amount, line.currency, line.scale, self.locale)
+        return format_money(
+            line.amount, line.currency, line.scale, self.locale, grouping=self.grouping
+        )
 
     def converted_value(self, line: BudgetLine, currency: str) -> Decimal:
         """Return the line's full value in another currency."""
@@ -85,7 +89,8 @@ class Ledger:
         """Return the amount in `currency`: as typed when it is the same, else derived."""
         if currency == line.currency:
             return self.native_text(line)
-        return format_amount(self.converted_value(line, currency), currency, self.locale)
+        value = self.converted_value(line, currency)
+        return format_amount(value, currency, self.locale, self.grouping)
 
     def placeholder(self, line_id: str, currency: str | None) -> str:
         """Return the text for `{line_id}` or `{line_id.cur}`; ValueError when it cannot be made."""

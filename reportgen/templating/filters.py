@@ -95,6 +95,9 @@ def _with_locale(context: Context, args: tuple[Any, ...], kwargs: dict[str, Any]
 def money(context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
     """Return an amount formatted by `reportgen.numbers.format_money` (currency, scale)."""
     _with_locale(context, args, kwargs, 2)
+    meta = getattr(context.get("facts"), "meta", None)
+    if "grouping" not in kwargs and len(args) <= 4 and getattr(meta, "grouping", None):
+        kwargs["grouping"] = meta.grouping  # type: ignore[union-attr]
     return str(_numbers().format_money(value, *args, **kwargs))
 
 
