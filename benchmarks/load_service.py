@@ -7,8 +7,9 @@ Starts `python -m reportgen.service` on a free loopback port (nothing else is co
 then for each mode and client count runs closed-loop clients (each sends its next request
 when the last is answered) for `--duration` seconds:
 
-- fresh: every request carries the seed facts with a unique trailing comment, so its content
-  hash is new and the service renders it (POST /v1/briefs?format=pdf);
+- fresh: every request carries the seed facts with a new title and new budget amounts
+  (benchmarks/variants.py), so its content hash, its charts and its figures are new and the
+  service renders all of it (POST /v1/briefs?format=pdf);
 - cache: every request is the same seed facts, answered from the cache after the first.
 
 Prints a Markdown table: requests per second, p50 and p99 latency, errors (anything but 200,
@@ -38,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +47,11 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.variants import fresh_seed  # noqa: E402
+
 SEED = ROOT / "facts" / "india-us-critical-minerals.yaml"
 YAML = {"Content-Type": "application/yaml"}
 
@@ -247,8 +254,11 @@ async def _run_clients(base: str, mode: str, clients: int, seconds: float, tag: 
     kinds: dict[str, int] = {}
     stop_at = time.monotonic() + seconds
 
+    # a different number per client process, client and request: new title, new amounts
+    base_n = zlib.crc32(tag.encode()) * 10**6
+
     def fresh(i: int) -> Callable[[int], bytes]:
-        return lambda n: seed + f"\n# load {tag} client {i} request {n}\n".encode()
+        return lambda n: fresh_seed(base_n + i * 10**4 + n)
 
     loops = [
         _client_loop(
