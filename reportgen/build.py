@@ -1,13 +1,19 @@
 """The pipeline end to end: facts -> template -> document -> writers -> files.
 
 `build_brief` renders one brief in memory (and writes it when asked); `build_folder` builds
-many into an output folder: only the stale ones, in parallel worker processes, each output
-written atomically, with `manifest.json` recording what is there.
+many into an output folder: only the stale ones, in parallel worker processes, with
+`manifest.json` recording what is there.
+
+A folder build is planned before anything is written. Workers only render and hand their
+bytes back; the main process stages them (`reportgen.staging`) and places them all, the
+manifest last, once every brief is in and no two facts files claim one slug. Stray
+temporary files of killed writes are removed first; a build that writes nothing into a
+folder it created leaves no folder behind.
 
 Staleness is decided without parsing any facts: a brief is up to date when the SHA-256 of
 its facts file, the template asked for, and the hash of everything else an output depends on
-(template files, theme, fonts, reportgen's own code) all match the manifest, and its outputs
-are still on disk with the recorded sizes.
+(template files, theme, fonts, reportgen's own code) all match the manifest, and the SHA-256
+of each of its outputs on disk is the manifest's.
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import __version__
-from reportgen.errors import FactsError, Problem, UsageError, UserError
-from reportgen.fileio import write_atomic, write_text_atomic
+from reportgen.errors import FactsError, OutputError, Problem, UsageError, UserError
+from reportgen.fileio import remove_stray_temp_files
 from reportgen.paths import FONT_DIR, PACKAGE_DIR
+from reportgen.staging import StagedOutputs
 from reportgen.writers import FORMATS, get_writer
 
 MANIFEST = "manifest.json"
@@ -310,8 +317,11 @@ def build_brief(
         deps_hash=deps_hash,
     )
     if out_dir is not None:
-        for fmt, data in outputs.items():
-            brief.paths[fmt] = write_atomic(Path(out_dir) / f"{meta.slug}.{fmt}", data)
+        # Both formats are placed together or not at all.
+        staged = StagedOutputs(Path(out_dir))
+        staged.stage(meta.slug, {f"{meta.slug}.{fmt}": data for fmt, data in outputs.items()})
+        staged.commit()
+        brief.paths.update({fmt: Path(out_dir) / f"{meta.slug}.{fmt}" for fmt in outputs})
     return brief
 
 
@@ -338,16 +348,31 @@ def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def write_manifest(out_dir: Path, entries: Iterable[dict[str, Any]]) -> Path:
-    """Write manifest.json atomically, entries sorted by path; return its path."""
+def manifest_text(entries: Iterable[dict[str, Any]]) -> str:
+    """Return the text of manifest.json for `entries` (sorted by path)."""
     outputs = sorted(entries, key=lambda e: e["path"])
     data = {"reportgen_version": __version__, "outputs": outputs}
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    path = out_dir / MANIFEST
-    with contextlib.suppress(OSError):
-        if path.read_text(encoding="utf-8") == text:
-            return path  # unchanged: leave the file (and its mtime) alone
-    return write_text_atomic(path, text)
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _manifest_unchanged(out_dir: Path, text: str) -> bool:
+    """Return True when manifest.json already holds `text` (then it is left alone)."""
+    try:
+        return (out_dir / MANIFEST).read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _file_sha256(path: Path) -> str | None:
+    """Return the SHA-256 of a file's bytes, or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def facts_key(path: str | Path) -> str:
@@ -366,14 +391,18 @@ def facts_key(path: str | Path) -> str:
 def _is_current(
     entries: list[dict[str, Any]], facts_hash: str, deps_hash: str, out_dir: Path
 ) -> bool:
-    """Return True when a facts file's manifest entries match and its outputs are intact."""
+    """Return True when a facts file's manifest entries match and its outputs are intact.
+
+    Intact means the output's SHA-256 is the manifest's: a same-size file left by another
+    version (a killed build, a copy) is not taken as current.
+    """
     if not entries:
         return False
     for entry in entries:
         if entry.get("facts_hash") != facts_hash or entry.get("deps_hash") != deps_hash:
             return False
         target = out_dir / entry["path"]
-        if not target.is_file() or target.stat().st_size != entry.get("bytes"):
+        if target.is_symlink() or _file_sha256(target) != entry.get("sha256"):
             return False
     return True
 
@@ -383,18 +412,33 @@ class _Job:
     """One facts file to build in a worker (picklable)."""
 
     facts_path: Path
-    out_dir: Path
     formats: tuple[str, ...]
     template: str | None
     templates_dirs: tuple[Path, ...]
     docx_page_numbers: bool = False
 
 
-def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
-    """Build one facts file (in a worker); return its manifest entries or its problems."""
+@dataclass(frozen=True)
+class _Rendered:
+    """What a worker hands back for one brief: manifest entries and the bytes of each output."""
+
+    entries: list[dict[str, Any]]
+    outputs: dict[str, bytes]  # output path in the folder -> bytes
+
+    @property
+    def slug(self) -> str:
+        """Return the brief's slug."""
+        return str(self.entries[0]["slug"])
+
+
+def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
+    """Render one facts file (in a worker); return its entries and bytes, or its problems.
+
+    Nothing is written here: only the main process writes into the output folder.
+    """
     try:
         brief = build_brief(
-            job.facts_path, job.formats, job.template, job.templates_dirs, out_dir=job.out_dir,
+            job.facts_path, job.formats, job.template, job.templates_dirs,
             docx_page_numbers=job.docx_page_numbers,
         )  # fmt: skip
     except FactsError as exc:
@@ -404,6 +448,7 @@ def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
     except OSError as exc:
         return (f"{job.facts_path}: {exc.strerror or exc}", [])
     entries = []
+    outputs = {}
     for fmt, data in brief.outputs.items():
         record = OutputRecord(
             path=f"{brief.slug}.{fmt}",
@@ -423,7 +468,8 @@ def _build_job(job: _Job) -> list[dict[str, Any]] | tuple[str, list[Problem]]:
         )
         extra = {"deps_hash": brief.deps_hash, "template_asked": job.template}
         entries.append(asdict(record) | extra)
-    return entries
+        outputs[record.path] = data
+    return _Rendered(entries, outputs)
 
 
 ProgressFn = Callable[[str, Path, int, int], None]
@@ -444,23 +490,123 @@ def build_folder(
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
     One invalid facts file does not stop the others: every valid brief is built, every
-    failure is reported, and the report's exit code is 2 when anything failed. `progress`
-    is called as progress(event, facts_path, done, total) with event "built", "current" or
-    "failed".
+    failure is reported, and the report's exit code is 2 when anything failed. Raise
+    UsageError when there are no facts files, or when two facts files make one slug (then
+    nothing is written); OutputError when the manifest cannot be written (nothing placed).
+    `progress` is called as progress(event, facts_path, done, total) with event "built",
+    "current" or "failed". The folder's lock is held throughout (re-entrant: a caller may
+    hold it already).
     """
+    from reportgen.folderlock import output_lock
+
     started = time.perf_counter()
     formats = check_formats(formats)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     files = find_facts(facts_paths)
+    if not files:
+        where = ", ".join(str(p) for p in facts_paths) or "."
+        raise UsageError(f"{where}: no facts files here (*.yaml, *.yml, *.json); nothing to build")
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    with output_lock(out_dir):
+        try:
+            plan = _Options(formats, template, tuple(map(Path, templates_dirs)), docx_page_numbers)
+            report = _build_locked(files, out_dir, plan, force, jobs, progress)
+        finally:
+            if created:
+                _remove_if_unused(out_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What every brief of one folder build is rendered with."""
+
+    formats: tuple[str, ...]
+    template: str | None
+    templates_dirs: tuple[Path, ...]
+    docx_page_numbers: bool
+
+
+def _build_locked(
+    files: list[Path],
+    out_dir: Path,
+    options: _Options,
+    force: bool,
+    jobs: int | None,
+    progress: ProgressFn | None,
+) -> BuildReport:
+    """Return the report of building `files` into `out_dir` (its lock held)."""
+    remove_stray_temp_files(out_dir)
     report = BuildReport()
     manifest = read_manifest(out_dir)
+    todo, current = _plan(files, out_dir, manifest, options, force)
+    report.up_to_date = len(current)
+    if progress:
+        for done, path in enumerate(current, start=1):
+            progress("current", path, done, len(files))
+
+    # Slugs already claimed: by the briefs that are current, then by each brief rendered.
+    claimed: dict[str, Path] = {}
+    for path, entries in current.items():
+        claimed.setdefault(str(entries[0].get("slug", "")), path)
+    collisions: list[str] = []
+    staged = StagedOutputs(out_dir)
+    new_entries: dict[str, dict[str, Any]] = {}
+    results = _run_jobs(todo, jobs)
+    for done, (job, result) in enumerate(results, start=report.up_to_date + 1):
+        event = "failed"
+        if isinstance(result, tuple):
+            message, problems = result
+            report.failed.append((job.facts_path, message))
+            report.problems.extend(problems)
+        elif result.slug in claimed:
+            collisions.append(_collision(result, claimed[result.slug], job.facts_path))
+            report.failed.append((job.facts_path, collisions[-1]))
+        else:
+            claimed[result.slug] = job.facts_path
+            try:
+                staged.stage(result.slug, result.outputs)
+            except OutputError as exc:
+                report.failed.append((job.facts_path, f"{exc}; {_rolled_back(result)}"))
+            else:
+                new_entries.update((e["path"], e) for e in result.entries)
+                event = "built"
+        if progress:
+            progress(event, job.facts_path, done, len(files))
+
+    if collisions:
+        staged.discard()
+        raise UsageError("\n".join([*collisions, "nothing was written"]))
+    kept = {
+        path: entry
+        for path, entry in manifest.items()
+        if path not in new_entries and (out_dir / path).is_file()
+    }
+    last: dict[str, bytes] = {}
+    if manifest or new_entries:  # a run that built nothing into a new folder writes nothing
+        text = manifest_text([*kept.values(), *new_entries.values()])
+        if not _manifest_unchanged(out_dir, text):  # unchanged: leave it (and its mtime)
+            last = {MANIFEST: text.encode("utf-8")}
+    staged.commit(last)
+    report.built = [_record(entry) for entry in new_entries.values()]
+    return report
+
+
+def _plan(
+    files: list[Path],
+    out_dir: Path,
+    manifest: dict[str, dict[str, Any]],
+    options: _Options,
+    force: bool,
+) -> tuple[list[_Job], dict[Path, list[dict[str, Any]]]]:
+    """Return (jobs for the stale facts files, {current facts file: its manifest entries})."""
+    formats, template, dirs = options.formats, options.template, options.templates_dirs
     by_facts: dict[str, list[dict[str, Any]]] = {}
     for entry in manifest.values():
         by_facts.setdefault(facts_key(entry.get("facts", "")), []).append(entry)
-
     todo: list[_Job] = []
-    dirs = tuple(Path(d) for d in templates_dirs)
+    current: dict[Path, list[dict[str, Any]]] = {}
     deps_cache: dict[str, str] = {}
     for path in files:
         entries = [
@@ -474,44 +620,38 @@ def build_folder(
                 deps_cache[name] = _safe_deps_hash(name, dirs)
             facts_hash = sha256_bytes(path.read_bytes())
             if _is_current(entries, facts_hash, deps_cache[name], out_dir):
-                report.up_to_date += 1
-                if progress:
-                    progress("current", path, report.up_to_date, len(files))
+                current[path] = entries
                 continue
-        todo.append(_Job(path, out_dir, formats, template, dirs, docx_page_numbers))
+        todo.append(_Job(path, formats, template, dirs, options.docx_page_numbers))
+    return todo, current
 
-    new_entries: dict[str, dict[str, Any]] = {}
-    slugs: dict[str, Path] = {}
-    for done, (job, result) in enumerate(_run_jobs(todo, jobs), start=report.up_to_date + 1):
-        if isinstance(result, tuple):
-            message, problems = result
-            report.failed.append((job.facts_path, message))
-            report.problems.extend(problems)
-            event = "failed"
-        else:
-            slug = result[0]["slug"]
-            if slug in slugs:
-                msg = f"{job.facts_path}: slug {slug!r} is also the slug of {slugs[slug]}"
-                report.failed.append((job.facts_path, msg))
-                event = "failed"
-            else:
-                slugs[slug] = job.facts_path
-                for entry in result:
-                    new_entries[entry["path"]] = entry
-                    report.built.append(_record(entry))
-                event = "built"
-        if progress:
-            progress(event, job.facts_path, done, len(files))
 
-    kept = {
-        path: entry
-        for path, entry in manifest.items()
-        if path not in new_entries and (out_dir / path).is_file()
-    }
-    if manifest or new_entries:  # a run that built nothing into a new folder writes nothing
-        write_manifest(out_dir, [*kept.values(), *new_entries.values()])
-    report.seconds = time.perf_counter() - started
-    return report
+def _collision(result: _Rendered, first: Path, second: Path) -> str:
+    """Return the message for two facts files that make one slug."""
+    names = ", ".join(sorted(result.outputs))
+    return (
+        f"{second}: slug '{result.slug}' is also the slug of {first}; both would write"
+        f" {names}. Give one of them its own meta.slug"
+    )
+
+
+def _rolled_back(result: _Rendered) -> str:
+    """Return the note that a brief whose write failed was left as it was."""
+    names = " and ".join(sorted(result.outputs))
+    return f"brief '{result.slug}' rolled back: {names} and its manifest entry left unchanged"
+
+
+def _remove_if_unused(out_dir: Path) -> None:
+    """Remove a folder this build created when nothing but its lock file is in it."""
+    from reportgen.folderlock import LOCK_NAME
+
+    try:
+        names = {p.name for p in out_dir.iterdir()}
+        if names <= {LOCK_NAME}:
+            (out_dir / LOCK_NAME).unlink(missing_ok=True)
+            out_dir.rmdir()
+    except OSError:
+        pass  # not ours to force: anything else there stays
 
 
 def _safe_deps_hash(template: str, templates_dirs: Sequence[Path]) -> str:
@@ -530,7 +670,7 @@ def _record(entry: dict[str, Any]) -> OutputRecord:
 
 def _run_jobs(
     todo: list[_Job], jobs: int | None
-) -> Iterable[tuple[_Job, list[dict[str, Any]] | tuple[str, list[Problem]]]]:
+) -> Iterable[tuple[_Job, _Rendered | tuple[str, list[Problem]]]]:
     """Yield (job, result) for each job, in worker processes when more than one is useful."""
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:

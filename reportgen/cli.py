@@ -7,11 +7,10 @@ reportgen and exits 1 with the traceback, so it can be reported.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,15 +95,6 @@ def _default_inputs() -> tuple[list[Path], str | None]:
     from reportgen.paths import EXAMPLE_FACTS
 
     return [EXAMPLE_FACTS], "No ./facts folder here: building the bundled example brief."
-
-
-@contextlib.contextmanager
-def _output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock (shared with scheduled builds and publish) while building."""
-    from reportgen.folderlock import output_lock
-
-    with output_lock(out_dir):
-        yield
 
 
 def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
@@ -204,18 +194,18 @@ def build(
             raise UserError(f"{path}: no such facts file or folder")
     progress, close = (None, lambda: None) if quiet else _progress_printer(sys.stderr.isatty())
     try:
-        with _output_lock(out_dir):
-            report = build_folder(
-                inputs,
-                out_dir,
-                _formats(fmt),
-                template,
-                templates_dirs,
-                force=force,
-                jobs=jobs,
-                progress=progress,
-                docx_page_numbers=docx_page_numbers,
-            )
+        # build_folder holds the output folder's lock (shared with scheduled builds, publish).
+        report = build_folder(
+            inputs,
+            out_dir,
+            _formats(fmt),
+            template,
+            templates_dirs,
+            force=force,
+            jobs=jobs,
+            progress=progress,
+            docx_page_numbers=docx_page_numbers,
+        )
     finally:
         close()
     for record in report.built:

@@ -7,7 +7,8 @@
     │   │   └── TemplateSecurityError   a user template tried to reach outside the sandbox
     │   ├── LayoutError            content cannot be laid out (a cell taller than a page)
     │   ├── GlyphError             text holds a character no font of the theme draws
-    │   └── UsageError             a bad option or argument (unknown format, missing file)
+    │   ├── UsageError             a bad option or argument (unknown format, missing file)
+    │   └── OutputError            an output cannot be written (a full disk, no permission)
     └── RenderTimeout              a render ran past its deadline (HTTP 503)
 
 Anything else that escapes is a bug in reportgen (exit 1, HTTP 500).
@@ -77,6 +78,10 @@ class GlyphError(UserError):
 
 class UsageError(UserError):
     """A bad option, argument or missing input file."""
+
+
+class OutputError(UserError):
+    """An output cannot be written (a full disk, no permission); nothing of it was placed."""
 
 
 class RenderTimeout(ReportgenError):
