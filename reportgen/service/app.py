@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reportgen import __version__
 from reportgen.service import page
+from reportgen.service.apidocs import install_api_docs
 from reportgen.service.briefs import BriefService, check_format, etag_matches
 from reportgen.service.cache import DocumentCache
 from reportgen.service.catalog import Catalog
@@ -115,12 +116,15 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         # No redirects: a path such as `/v1/briefs/%2e%2e%2f` must be a plain 404.
         redirect_slashes=False,
         default_response_class=SafeJSONResponse,
+        docs_url=None,  # served from the package by install_api_docs: works offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.briefs = briefs
     app.state.catalog = catalog
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
     install_error_handlers(app)
+    install_api_docs(app)  # before /static, so /static/apidocs is matched first
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(page.router)
     _add_api_routes(app, settings, briefs, catalog)
