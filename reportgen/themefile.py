@@ -146,6 +146,7 @@ class _Checker:
             page_size=page_size,
             margins_mm=margins,
             logo=self.logo(data.get("logo")),
+            embed_fonts=self.embed(data.get("fonts"), base.embed_fonts),
         )
         self.contrast(palette, data.get("palette"))
         return theme
@@ -221,7 +222,7 @@ class _Checker:
                 "fonts", f"must be a mapping such as 'body: Noto Sans', not {_kind(value)}"
             )
             return base
-        self.unknown_keys(value, ("body",), "fonts")
+        self.unknown_keys(value, ("body", "embed"), "fonts")
         name = value.get("body")
         if name is None:
             return base
@@ -230,6 +231,15 @@ class _Checker:
             self.problem("fonts.body", f"{name!r} is not a font reportgen ships; use: {known}")
             return base
         return FONT_FAMILIES[name]
+
+    def embed(self, value: Any, base: bool) -> bool:
+        """Return `fonts.embed`: whether the DOCX carries its font files."""
+        if not isinstance(value, dict) or "embed" not in value:
+            return base
+        if not isinstance(value["embed"], bool):
+            self.problem("fonts.embed", f"must be true or false, not {_kind(value['embed'])}")
+            return base
+        return bool(value["embed"])
 
     def page(self, value: Any, base: Theme) -> tuple[str, tuple[float, float, float, float]]:
         """Return (page size, margins in mm) from the `page` section."""

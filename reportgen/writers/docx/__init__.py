@@ -15,7 +15,7 @@ from lxml import etree
 from reportgen.errors import UsageError
 from reportgen.model import Document
 from reportgen.theme import PAGE_SIZES_MM, Theme, default_theme
-from reportgen.writers.docx import fields, package, styles
+from reportgen.writers.docx import fields, fontembed, package, styles
 from reportgen.writers.docx.ooxml import NS, clean_text, qn, sub
 from reportgen.writers.docx.visitor import DocxVisitor
 
@@ -39,6 +39,8 @@ def write_docx(
     language = package.language_tag(doc.meta.language)
     width = round(visitor.text_width_pt * 20)
     meta = doc.meta
+    families = list(visitor.fonts_used)
+    fonts = fontembed.embedded_fonts(theme, families) if theme.embed_fonts else []
     members: list[tuple[str, bytes]] = [
         ("[Content_Types].xml", package.content_types()),
         ("_rels/.rels", package.package_rels()),
@@ -48,9 +50,9 @@ def write_docx(
         ("word/_rels/document.xml.rels", package.document_rels(visitor.rels.xml_entries())),
         ("word/styles.xml", _styles(theme, language)),
         ("word/numbering.xml", visitor.numbering.xml()),
-        ("word/settings.xml", package.settings(language)),
+        ("word/settings.xml", package.settings(language, bool(fonts))),
         ("word/webSettings.xml", package.web_settings()),
-        ("word/fontTable.xml", package.font_table(tuple(visitor.fonts_used))),
+        ("word/fontTable.xml", fontembed.font_table_xml(families, fonts)),
         ("word/theme/theme1.xml", package.theme_part()),
         ("word/header1.xml", fields.header_xml(
             clean_text(meta.short_title or meta.title), clean_text(meta.date), width)),
@@ -58,6 +60,9 @@ def write_docx(
             clean_text(meta.organisation), width, meta.label("page_of"))),
     ]  # fmt: skip
     members += [(f"word/{name}", png) for _, name, png in visitor.rels.images]
+    if fonts:
+        members.append(("word/_rels/fontTable.xml.rels", fontembed.font_table_rels(fonts)))
+        members += [(f"word/{font.part}", font.data) for font in fonts]
     return package.write_zip(members)
 
 

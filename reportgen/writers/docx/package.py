@@ -107,7 +107,7 @@ def lang_xml_attributes(language: str) -> str:
 
 
 def content_types() -> bytes:
-    """Return [Content_Types].xml (PNG is declared even when no picture is present)."""
+    """Return [Content_Types].xml (PNG and font parts are declared even when absent)."""
     items = "".join(
         f'<Override PartName="{name}" ContentType="{ctype}"/>' for name, ctype in _OVERRIDES
     )
@@ -115,7 +115,9 @@ def content_types() -> bytes:
         f'{_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        f'<Default Extension="png" ContentType="image/png"/>{items}</Types>'
+        '<Default Extension="png" ContentType="image/png"/><Default Extension="odttf" '
+        'ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/>'
+        f"{items}</Types>"
     ).encode()
 
 
@@ -142,15 +144,17 @@ def document_rels(extra: str) -> bytes:
     return f'{_DECL}<Relationships xmlns="{_PKG_R}">{fixed}{extra}</Relationships>'.encode()
 
 
-def settings(language: str) -> bytes:
+def settings(language: str, embed_fonts: bool = False) -> bytes:
     """Return settings.xml.
 
     No `updateFields`: it makes Word ask "update the fields?" on every open. Fields show
-    their cached results, which the writer makes right (see fields.py).
+    their cached results, which the writer makes right (see fields.py). `embed_fonts` says
+    the file carries its fonts (Word's "Embed fonts in the file"; see fontembed.py).
     """
     return (
         f'{_DECL}<w:settings xmlns:w="{_W}"><w:zoom w:percent="100"/>'
-        '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
+        + ("<w:embedTrueTypeFonts/>" if embed_fonts else "")
+        + '<w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:compat><w:compatSetting w:name="compatibilityMode"'
         ' w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
         f'<w:themeFontLang {lang_xml_attributes(language)}/><w:decimalSymbol w:val="."/>'
@@ -241,7 +245,8 @@ def write_zip(members: list[tuple[str, bytes]]) -> bytes:
     central = bytearray()
     for name, data in members:
         raw = name.encode("ascii")
-        method, crc, packed = _packed(data, name.endswith(".png"), name in _SHARED)
+        shared = name in _SHARED or name.startswith("word/fonts/")
+        method, crc, packed = _packed(data, name.endswith(".png"), shared)
         header = struct.pack(
             "<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, _DOS_DATE, crc, len(packed),
             len(data), len(raw), 0,

@@ -13,6 +13,7 @@ from lxml import etree
 
 from reportgen import model as m
 from reportgen.writers.docx import styles as st
+from reportgen.writers.docx.metrics import text_width
 from reportgen.writers.docx.ooxml import W_VAL, qn, sub, twips
 from reportgen.writers.docx.runs import PLAIN
 
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 W_TR, W_TC, W_TRPR, W_TCPR = qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
 W_TCW, W_SHD, W_W, W_TYPE, W_FILL = qn("w:tcW"), qn("w:shd"), qn("w:w"), qn("w:type"), qn("w:fill")
 W_COLOR = qn("w:color")
+# The PDF's key-figure boxes (writers/pdf/boxes.py): the same gutter and padding give the
+# labels the same width, so they break their lines at the same words in both formats.
+KF_GAP_PT = 6.0
+KF_PAD_PT = 8.0
+KF_MIN_VALUE_PT = 12.0
 
 
 def _table(style: str, widths: list[int], look_first: bool) -> tuple[Any, Any]:
@@ -165,25 +171,20 @@ def _body_cell(v: DocxVisitor, width: int, fill: str | None, align: str, ruled: 
 
 
 def _grid_layout(v: DocxVisitor, items: tuple[m.KeyFigure, ...], gap: int) -> tuple[int, float]:
-    """Return (columns, value size in pt): up to four across, values shrunk to fit one line.
+    """Return (columns, value size in pt), by the PDF's rules for its key-figure boxes.
 
-    Like the PDF's highlight box, the values never wrap: the size comes down (to no less
-    than the subtitle size) before the grid drops a column; a column count that would leave
-    a lone figure on the last row is skipped.
+    Two to four boxes a row, rows as even as possible; the values shrink together so the
+    widest fits one line, to no less than 12 pt (below that a value wraps). The same rules
+    and box widths make both formats show the same grid with the same line breaks.
     """
     n = len(items)
-    longest = max((len(item.value) for item in items), default=1)
+    cols = max(n, 1) if n <= 4 else (3 if n % 3 == 0 or n % 4 == 1 else 4)
+    inner = (v.text_width_pt - (cols - 1) * gap / 20) / cols - 2 * KF_PAD_PT
     size = v.theme.sizes.key_figure
-    floor = min(size, v.theme.sizes.subtitle)
-    fit = size
-    for cols in range(min(n, 4), 0, -1):
-        if cols > 1 and 0 < n % cols < cols / 2:
-            continue
-        cell_pt = (v.text_width_pt - (cols - 1) * gap / 20) / cols
-        fit = (cell_pt - 2 * v.theme.spacing.box_padding) / (longest * 0.58)
-        if fit >= floor:
-            return cols, min(size, fit)
-    return 1, min(size, fit)
+    bold = v.theme.body_font.bold
+    widest = max((text_width(bold, item.value, 1.0) for item in items), default=0.0)
+    fit = size if widest <= 0 else min(size, inner / widest)
+    return cols, max(KF_MIN_VALUE_PT, int(fit * 2) / 2)
 
 
 def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
@@ -194,7 +195,7 @@ def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
     """
     if not node.items:
         return []
-    gap = int(v.theme.spacing.box_padding * 20)
+    gap = round(KF_GAP_PT * 20)
     cols, value_size = _grid_layout(v, node.items, gap)
     total = round(v.text_width_pt * 20)
     cell_w = (total - (cols - 1) * gap) // cols
@@ -203,10 +204,10 @@ def key_figures(v: DocxVisitor, node: m.KeyFigures) -> list[Any]:
         widths += [cell_w] if col == 0 else [gap, cell_w]
     widths[-1] += total - sum(widths)
     tbl, pr = _table(st.GRID_TABLE, widths, False)
-    pad = twips(v.theme.spacing.box_padding)
     mar = etree.Element(qn("w:tblCellMar"))
-    for side in ("top", "left", "bottom", "right"):
-        sub(mar, f"w:{side}", {"w:w": pad, "w:type": "dxa"})
+    for side, pad in (("top", KF_PAD_PT), ("left", KF_PAD_PT), ("bottom", KF_PAD_PT + 1),
+                      ("right", KF_PAD_PT)):  # fmt: skip
+        sub(mar, f"w:{side}", {"w:w": twips(pad), "w:type": "dxa"})
     pr.find(qn("w:tblLayout")).addnext(mar)
     pal = v.theme.palette
     rows = [node.items[i : i + cols] for i in range(0, len(node.items), cols)]

@@ -24,6 +24,9 @@ from reportgen.writers.docx.package import lang_attributes
 from reportgen.writers.docx.runs import PLAIN, RunFormat
 
 _BREAKS = re.compile("([\n\t])")
+# With hyphens held, a hyphen inside a word becomes Word's non-breaking hyphen: the PDF
+# (reportlab) never breaks a line after a hyphen, Word and LibreOffice would.
+_BREAKS_HOLDING = re.compile(r"([\n\t]|(?<=\w)-(?=\w))")
 
 W_R, W_T, W_RPR, W_P, W_PPR = qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:p"), qn("w:pPr")
 W_RSTYLE, W_B, W_BCS, W_I, W_ICS = qn("w:rStyle"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs")
@@ -46,6 +49,8 @@ class DocxVisitor:
         self.doc = doc
         self.theme = theme
         self.toc_pages = toc_pages  # bookmark name -> page, when known for sure
+        # Title block and key figures break their lines as the PDF does (see _run).
+        self.hold_hyphens = False
         page_w_mm, _ = theme.page_mm()
         _, right, _, left = theme.margins_mm
         self.text_width_pt = (page_w_mm - left - right) / 25.4 * 72
@@ -80,7 +85,9 @@ class DocxVisitor:
     def run(self) -> list[etree._Element]:
         """Return the body elements of the whole document (title block, then the blocks)."""
         self._collect_anchors(self.doc.blocks)
+        self.hold_hyphens = True
         self.title_block(self.doc.meta)
+        self.hold_hyphens = False
         for block in self.doc.blocks:
             self.visit(block)
         return self.body
@@ -142,7 +149,8 @@ class DocxVisitor:
                               "w:color": self.theme.palette.accent})  # fmt: skip
         ppr.append(bdr)
         ppr.append(el("w:spacing", {"w:after": twips(6)}))
-        line = " · ".join(x for x in (meta.date, "; ".join(meta.authors), meta.audience) if x)
+        # The PDF's title block joins them the same way (writers/pdf/boxes.py).
+        line = "  ·  ".join(x for x in (meta.date, ", ".join(meta.authors), meta.audience) if x)
         if line:
             p = self.text_paragraph(st.TITLE_META, line)
             sub(p.find(W_PPR), "w:spacing", {"w:after": twips(14)})
@@ -227,7 +235,9 @@ class DocxVisitor:
             p = self.paragraph(st.KF_TITLE)
             self.inlines(p, node.title, PLAIN)
             self.out.append(p)
+        self.hold_hyphens = True
         self.out.extend(tables.key_figures(self, node))
+        self.hold_hyphens = False
         self.out.append(self.spacer(self.theme.spacing.block_after))
 
     def visit_figure(self, node: m.Figure) -> None:
@@ -402,12 +412,15 @@ class DocxVisitor:
                 if indic and info and "w:bidi" not in attrs:
                     attrs["w:bidi"] = info.lang or ""  # Indic text quoted in a Latin-script text
                 sub(rpr, "w:lang", attrs)
-        if "\n" in text or "\t" in text:
-            for piece in _BREAKS.split(text):
+        held = self.hold_hyphens and "-" in text
+        if "\n" in text or "\t" in text or held:
+            for piece in (_BREAKS_HOLDING if held else _BREAKS).split(text):
                 if piece == "\n":
                     etree.SubElement(r, qn("w:br"))
                 elif piece == "\t":
                     etree.SubElement(r, qn("w:tab"))
+                elif piece == "-":
+                    etree.SubElement(r, qn("w:noBreakHyphen"))
                 elif piece:
                     t = etree.SubElement(r, W_T)
                     t.text = piece
