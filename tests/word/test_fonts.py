@@ -53,7 +53,9 @@ def test_the_body_family_is_embedded_in_four_styles_as_word_does() -> None:
         assert target.endswith(".odttf") and stored[:32] != path.read_bytes()[:32]
         assert obfuscate(stored, key) == path.read_bytes()  # the whole font, not a subset
     assert "<w:embedTrueTypeFonts/>" in parts["word/settings.xml"].decode()
-    assert f'Extension="odttf" ContentType="{CONTENT_TYPE}"' in parts["[Content_Types].xml"].decode()
+    assert (
+        f'Extension="odttf" ContentType="{CONTENT_TYPE}"' in parts["[Content_Types].xml"].decode()
+    )
 
 
 def test_script_fonts_are_embedded_only_when_the_text_uses_them() -> None:
@@ -89,7 +91,7 @@ def test_theme_file_key_fonts_embed(tmp_path: Path) -> None:
     path.write_text("fonts:\n  embed: false\n", encoding="utf-8")
     assert load_theme(path).embed_fonts is False
     path.write_text("fonts:\n  embed: maybe\n", encoding="utf-8")
-    with pytest.raises(ThemeFileError, match="fonts.embed"):
+    with pytest.raises(ThemeFileError, match=r"fonts\.embed"):
         load_theme(path)
 
 

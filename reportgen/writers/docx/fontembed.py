@@ -120,12 +120,10 @@ def font_table_xml(families: list[str], embedded: list[EmbeddedFont]) -> bytes:
         )
         # Sans-serif, proportional, Unicode: what Word shows and substitutes by.
         items.append(
-            f"<w:font w:name={quoteattr(family)}><w:charset w:val=\"00\"/>"
+            f'<w:font w:name={quoteattr(family)}><w:charset w:val="00"/>'
             f'<w:family w:val="swiss"/><w:pitch w:val="variable"/>{embeds}</w:font>'
         )
-    return (
-        f'{_DECL}<w:fonts xmlns:w="{_W}" xmlns:r="{_R}">{"".join(items)}</w:fonts>'
-    ).encode()
+    return (f'{_DECL}<w:fonts xmlns:w="{_W}" xmlns:r="{_R}">{"".join(items)}</w:fonts>').encode()
 
 
 def font_table_rels(embedded: list[EmbeddedFont]) -> bytes:
