@@ -143,6 +143,9 @@ class Cell:
     align: str = "left"
 
 
+MAX_BOUND_ROWS = 8  # the longest run of table rows kept on one page
+
+
 @dataclass(frozen=True)
 class Table:
     """A table with one header row; `total_rows` last rows are totals (set in bold, ruled)."""
@@ -152,6 +155,35 @@ class Table:
     widths: tuple[float, ...] = ()  # relative column widths; empty: writer decides
     caption: tuple[Inline, ...] = ()
     total_rows: int = 0
+    levels: tuple[int, ...] = ()  # per body row: 0 a row, 1 an "of which" part of the row above
+
+    def bound_rows(self) -> tuple[bool, ...]:
+        """Return, per body row, whether it must stay on the page of the row after it.
+
+        A typesetter's rules: a table starts only where its first three rows fit, never
+        leaves its last row alone on a page, keeps "of which" parts with their row and the
+        total rows with the row above. A run of bound rows is cut after MAX_BOUND_ROWS, so a
+        long group still splits rather than failing to fit a page.
+        """
+        n = len(self.rows)
+        bound = [False] * n
+        for i in range(min(2, n - 1)):
+            bound[i] = True
+        if n >= 2:
+            bound[n - 2] = True
+        first_total = n - max(0, min(self.total_rows, n))
+        if 0 < first_total < n:
+            bound[first_total - 1] = True
+        levels = self.levels if len(self.levels) == n else (0,) * n
+        for i in range(n - 1):
+            if levels[i + 1] > levels[i] or (levels[i + 1] > 0 and levels[i] > 0):
+                bound[i] = True
+        run = 0
+        for i in range(n):  # cut long runs so each fits a page
+            run = run + 1 if bound[i] else 0
+            if run > MAX_BOUND_ROWS:
+                bound[i], run = False, 0
+        return tuple(bound)
 
 
 @dataclass(frozen=True)

@@ -115,8 +115,10 @@ class BlockReader:
         if not rows:
             raise fail(tokens[i], "a table needs a header row")
         header, body = rows[0], tuple(rows[1:])
-        widths, totals = _table_options(tokens[i], options, len(header), len(body))
-        return model.Table(header=header, rows=body, widths=widths, total_rows=totals)
+        widths, totals, levels = _table_options(tokens[i], options, len(header), len(body))
+        return model.Table(
+            header=header, rows=body, widths=widths, total_rows=totals, levels=levels
+        )
 
 
 def _cell(tokens: list[Token], i: int) -> model.Cell:
@@ -130,20 +132,26 @@ def _cell(tokens: list[Token], i: int) -> model.Cell:
 
 def _table_options(
     token: Token, options: Container | None, columns: int, rows: int
-) -> tuple[tuple[float, ...], int]:
-    """Return (widths, total_rows) from a `::: table {widths="3,1" total_rows=1}` container."""
+) -> tuple[tuple[float, ...], int, tuple[int, ...]]:
+    """Return (widths, total_rows, levels) from a `::: table {widths="3,1" total_rows=1}`.
+
+    `levels="0,1,0"` gives each body row's level: 1 marks an "of which" part of the row above.
+    """
     if options is None:
-        return (), 0
+        return (), 0, ()
     try:
         widths = tuple(float(w) for w in options.attrs.get("widths", "").split(",") if w.strip())
         totals = int(options.attrs.get("total_rows", "0"))
+        levels = tuple(int(v) for v in options.attrs.get("levels", "").split(",") if v.strip())
     except ValueError as exc:
         raise fail(token, f"bad table attribute: {exc}") from exc
+    if levels and (len(levels) > rows or min(levels) < 0):
+        raise fail(token, f"levels lists {len(levels)} levels for {rows} rows")
     if widths and (len(widths) != columns or min(widths) <= 0):
         raise fail(token, f"widths lists {len(widths)} positive numbers for {columns} columns")
     if not 0 <= totals <= rows:
         raise fail(token, f"total_rows={totals} but the table has {rows} rows")
-    return widths, totals
+    return widths, totals, levels + (0,) * (rows - len(levels)) if levels else ()
 
 
 def _literal(text: str, style: str | None) -> model.Paragraph:

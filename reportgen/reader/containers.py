@@ -6,6 +6,7 @@ tokens, the container's opening and closing indexes and its parsed info line.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING
 
@@ -136,13 +137,7 @@ def _table(
             raise fail(tokens[j], "`::: table` holds one table and one caption paragraph")
     if table is None:
         raise fail(tokens[i], "`::: table` holds no table")
-    return model.Table(
-        header=table.header,
-        rows=table.rows,
-        widths=table.widths,
-        caption=caption,
-        total_rows=table.total_rows,
-    )
+    return dataclasses.replace(table, caption=caption)
 
 
 def _figure(

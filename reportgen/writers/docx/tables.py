@@ -126,14 +126,17 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
     etree.SubElement(trpr, qn("w:tblHeader"))  # repeat on every page the table runs onto
     for col, cell in enumerate(node.header):
         tc, _ = _cell(header, widths[col], pal.table_header_bg)
-        p = v.paragraph(st.TABLE_HEADER, jc=cell.align)
+        p = v.paragraph(st.TABLE_HEADER, jc=cell.align, keep_next=True)
         tc.append(p)
         v.inlines(p, cell.content, PLAIN)
     first_total = len(node.rows) - max(0, node.total_rows)
     # Cells are deep copies of a few prototypes (one per column, fill, alignment and rule):
     # copying a small subtree is several times faster than building it element by element.
-    protos: dict[tuple[int, str | None, str, bool], Any] = {}
+    protos: dict[tuple[int, str | None, str, bool, bool], Any] = {}
     plain, bold = PLAIN, PLAIN.but(bold=True)
+    # Word keeps a row on the page of the next when its paragraphs have keepNext: the first
+    # three rows, "of which" parts with their row, the last two rows (model.Table.bound_rows).
+    bound = node.bound_rows()
     for index, cells in enumerate(node.rows):
         is_total = index >= first_total
         row = etree.SubElement(tbl, W_TR)
@@ -142,10 +145,10 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
         ruled = is_total and index == first_total
         for col in range(len(widths)):
             cell = cells[col] if col < len(cells) else _EMPTY
-            key = (col, fill, cell.align or aligns[col], ruled)
+            key = (col, fill, cell.align or aligns[col], ruled, bound[index])
             proto = protos.get(key)
             if proto is None:
-                proto = protos[key] = _body_cell(v, widths[col], fill, key[2], ruled)
+                proto = protos[key] = _body_cell(v, widths[col], fill, key[2], ruled, key[4])
             tc = proto.__copy__()  # lxml copies the whole subtree
             row.append(tc)
             v.inlines(tc[1], cell.content, bold if is_total else plain)
@@ -157,7 +160,9 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
 _EMPTY = m.Cell(())
 
 
-def _body_cell(v: DocxVisitor, width: int, fill: str | None, align: str, ruled: bool) -> Any:
+def _body_cell(
+    v: DocxVisitor, width: int, fill: str | None, align: str, ruled: bool, keep: bool
+) -> Any:
     """Return a prototype body cell (properties and an empty styled paragraph)."""
     holder = etree.Element(W_TR)
     tc, tcpr = _cell(holder, width, fill)
@@ -166,7 +171,7 @@ def _body_cell(v: DocxVisitor, width: int, fill: str | None, align: str, ruled: 
         sub(borders, "w:top", {"w:val": "single", "w:sz": "8", "w:space": "0",
                                "w:color": v.theme.palette.accent})  # fmt: skip
         tcpr.insert(1, borders)
-    tc.append(v.paragraph(st.TABLE_TEXT, jc=align))
+    tc.append(v.paragraph(st.TABLE_TEXT, jc=align, keep_next=keep))
     return tc
 
 

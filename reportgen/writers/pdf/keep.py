@@ -38,10 +38,28 @@ class KeepWithNext(KeepTogether):
         frame_height = frame._height if frame is not None else aH
         if aH >= self._H or at_top:
             return content
+        last = content[-1] if content else None
+        if isinstance(last, Table):
+            # A table starts where it is when its header and first rows fit (a typesetter's
+            # rule), rather than leaving the rest of the page empty; it splits with its
+            # header repeated.
+            start = sum(self._heights[:-1]) + _table_start(last, self.canv, aW)
+            return [FrameBreak(), *content] if start > aH else content
         if frame_height >= self._H:
             return [FrameBreak(), *content]
         start = sum(self._heights[:-1]) + min(self._heights[-1], _MIN_FOLLOWING)
         return [FrameBreak(), *content] if start > aH else content
+
+
+def _table_start(table: Table, canv: Any, width: float) -> float:
+    """Return the height of the rows a table must fit where it starts (header and first rows)."""
+    rows = int(getattr(table, "start_rows", 2))
+    if getattr(table, "_rowHeights", None):
+        return float(sum(h or 0 for h in table._rowHeights[:rows])) + table.getSpaceBefore()
+    # A long table is not laid out just for this: its first rows, as a table of their own
+    # (default padding, a little taller than the real rows), say how much room they need.
+    head = Table(table._cellvalues[:rows], colWidths=table._colWidths)
+    return float(head.wrapOn(canv, width, 0xFFFFFF)[1]) + table.getSpaceBefore()
 
 
 def _height(flow: Flowable, canv: Any, width: float) -> float:

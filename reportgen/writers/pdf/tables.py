@@ -28,6 +28,7 @@ class BriefTable(Table):
 
     label: str = "table"
     first_row: int = 0  # model row index of this part's first body row (after a split)
+    start_rows: int = 1  # rows (header included) that must fit where the table starts
 
     def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> list[Any]:
         """Return the split parts, each told its table's label and first model row."""
@@ -205,9 +206,28 @@ def build_table(
     style = _style(node, styles, len(data))
     for command in _align_commands(aligns):
         style.add(*command)
+    runs = bound_runs(node.bound_rows())
+    for first, last in runs:  # table rows: the header is row 0
+        style.add("NOSPLIT", (0, first + 1), (-1, last + 1))
     table = BriefTable(data, colWidths=widths, repeatRows=1, style=style, hAlign="LEFT")
     table.label = table_label(node, number)
+    table.start_rows = 1 + (runs[0][1] + 1 if runs and runs[0][0] == 0 else min(1, len(data) - 1))
     return table
+
+
+def bound_runs(bound: tuple[bool, ...]) -> list[tuple[int, int]]:
+    """Return (first, last) body-row indices of each run of rows kept on one page."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, keep in enumerate(bound):
+        if keep and start is None:
+            start = i
+        if not keep and start is not None:
+            runs.append((start, i))  # row i is the last one bound to the row before it
+            start = None
+    if start is not None:
+        runs.append((start, len(bound) - 1))
+    return runs
 
 
 def _padded(cells: list[Paragraph | str], ncols: int) -> list[Paragraph | str]:
