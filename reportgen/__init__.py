@@ -6,11 +6,15 @@ asks for one format never pays for the other's libraries.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # type checkers see the real signatures; at run time they load on first use
+    from reportgen.build import BuiltBrief, build_brief
+    from reportgen.facts import Facts, load_facts, parse_facts
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build_brief", "load_facts"]
+__all__ = ["BuiltBrief", "Facts", "__version__", "build_brief", "load_facts", "parse_facts"]
 
 
 def __getattr__(name: str) -> Any:
@@ -23,4 +27,16 @@ def __getattr__(name: str) -> Any:
         from reportgen.build import build_brief
 
         return build_brief
+    if name == "parse_facts":
+        from reportgen.facts import parse_facts
+
+        return parse_facts
+    if name == "Facts":
+        from reportgen.facts import Facts
+
+        return Facts
+    if name == "BuiltBrief":
+        from reportgen.build import BuiltBrief
+
+        return BuiltBrief
     raise AttributeError(f"module 'reportgen' has no attribute {name!r}")

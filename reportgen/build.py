@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
 from reportgen.errors import FactsError, OutputError, Problem, UsageError, UserError
@@ -35,6 +35,9 @@ from reportgen.fileio import remove_stray_temp_files
 from reportgen.paths import FONT_DIR, PACKAGE_DIR
 from reportgen.staging import StagedOutputs
 from reportgen.writers import FORMATS, get_writer
+
+if TYPE_CHECKING:
+    from reportgen.facts import Facts
 
 MANIFEST = "manifest.json"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -202,7 +205,7 @@ def _load(facts: Any) -> tuple[Any, bytes]:
     """Return (Facts, the bytes they were read from) for a Facts object, a path or bytes."""
     from reportgen.facts import load_facts, parse_facts
 
-    if isinstance(facts, (str, Path)):
+    if isinstance(facts, (str, os.PathLike)):
         path = Path(facts)
         if not path.is_file():
             raise UsageError(f"{path}: no such facts file")
@@ -265,8 +268,13 @@ def render_formats(
     return outputs, pages
 
 
-def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
-    """Return the formats as a tuple, or raise UsageError naming an unknown one."""
+def check_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
+    """Return the formats as a tuple, or raise UsageError naming an unknown one.
+
+    A single name ("pdf") is one format, not a sequence of letters; "all" is every format.
+    """
+    if isinstance(formats, str):
+        formats = tuple(FORMATS) if formats.lower() == "all" else (formats.lower(),)
     result = tuple(dict.fromkeys(formats))
     for fmt in result:
         if fmt not in FORMATS:
@@ -277,8 +285,8 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def build_brief(
-    facts: Any,
-    formats: Sequence[str] = DEFAULT_FORMATS,
+    facts: Facts | str | os.PathLike[str] | bytes,
+    formats: str | Sequence[str] = DEFAULT_FORMATS,
     template: str | None = None,
     templates_dirs: Sequence[Path] = (),
     *,
@@ -289,7 +297,8 @@ def build_brief(
 ) -> BuiltBrief:
     """Return one brief rendered in each of `formats`, written into `out_dir` when given.
 
-    `facts` is a Facts object, a path to a facts file, or the file's bytes. Raises a
+    `facts` is a Facts object, a path to a facts file, or the file's bytes; `formats` is
+    "pdf", "docx", "all" or a sequence of names. Raises a
     UserError subclass for bad facts, an unknown template or a layout that cannot be set.
     """
     from reportgen.templating import build_document

@@ -241,26 +241,70 @@ def _size(n: int) -> str:
     is_flag=True,
     help="Treat warnings as errors (such as a text lacking one of meta.languages): exit 2.",
 )
-def validate(facts: tuple[Path, ...], strict: bool) -> None:
+@_templates_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one problem a line (file:line: path: message); json: one document with each "
+    "file's problems as /v1/validate gives them, for editors and CI.",
+)
+def validate(
+    facts: tuple[Path, ...],
+    strict: bool,
+    templates_dirs: tuple[Path, ...],
+    output_format: str,
+) -> None:
     """Check FACTS files; print every problem, or a one-line summary of each valid file.
 
+    The template each file names (meta.template) must exist, here or in --templates.
     Warnings (a source never cited, a text missing in one of the brief's languages) are
     printed with `warning:`; with --strict they are errors.
     """
     from dataclasses import replace
 
     from reportgen.facts import summary_line, validate_paths
+    from reportgen.templating import template_problems
 
     failed = False
-    for _path, loaded, problems in validate_paths(list(facts)):
+    results = []
+    for path, loaded, problems in validate_paths(list(facts)):
+        if loaded is not None:
+            problems = [*template_problems(loaded, templates_dirs), *problems]
         if strict:
             problems = [replace(p, severity="error") for p in problems]
+        ok = loaded is not None and not any(p.severity == "error" for p in problems)
+        failed = failed or not ok
+        if output_format == "json":
+            results.append(_validation_json(path, loaded if ok else None, problems))
+            continue
         _print_problems(problems)
-        if loaded is None or any(p.severity == "error" for p in problems):
-            failed = True
-        else:
+        if ok:
             click.echo(summary_line(loaded))
+    if output_format == "json":
+        click.echo(
+            json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False)
+        )
     sys.exit(2 if failed else 0)
+
+
+def _validation_json(path: Path, facts: Any, problems: Sequence[Problem]) -> dict[str, Any]:
+    """Return one file's validation as JSON data: identity when valid, problems, warnings."""
+    result: dict[str, Any] = {"file": str(path), "valid": facts is not None}
+    if facts is not None:
+        meta = facts.meta
+        result |= {
+            "slug": meta.slug,
+            "title": str(meta.title),
+            "date": meta.date.isoformat(),
+            "template": meta.template,
+        }
+    ordered = sorted(problems, key=lambda p: (p.line or 0, p.path))
+    result["problems"] = [p.to_dict() for p in ordered if p.severity == "error"]
+    result["warnings"] = [p.to_dict() for p in ordered if p.severity != "error"]
+    return result
 
 
 @cli.command(epilog=_epilog("reportgen schema > facts.schema.json"))

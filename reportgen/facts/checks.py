@@ -131,8 +131,8 @@ def check_citations(blocks: Blocks) -> list[Finding]:
     for path, sid in _citations(blocks):
         cited.add(sid)
         if sid not in known and sid not in blocks.raw_source_ids:
-            listing = ", ".join(s.id for s in sources) or "none defined"
-            findings.append(Finding(path, f"unknown source '{sid}' (sources: {listing})"))
+            hint = known_names(sid, [s.id for s in sources], "sources")
+            findings.append(Finding(path, f"unknown source '{sid}' {hint}"))
     for i, source in enumerate(sources):
         if source.id not in cited:
             findings.append(

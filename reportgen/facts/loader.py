@@ -256,7 +256,8 @@ def _validate_blocks(
         field = Facts.model_fields[name]
         if name not in data:
             if field.is_required():
-                problems.append(locator.problem((name,), f"missing required block '{name}'"))
+                # Nothing in the file is where it should be: point at its first line.
+                problems.append(Problem(locator.file, 1, name, f"missing required block '{name}'"))
             else:
                 blocks[name] = field.get_default(call_default_factory=True)
             continue

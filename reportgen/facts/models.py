@@ -8,6 +8,7 @@ stored here but computed by money.py and budget_table.py from what is typed.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
+from reportgen.facts.problems import did_you_mean
 from reportgen.facts.text import (
     TEXT_SCHEMA,
     Resolver,
@@ -87,8 +89,11 @@ def _check_slug(value: str) -> str:
 def _check_currency(value: str) -> str:
     """Return an ISO 4217 code known to Babel ("INR", "USD")."""
     if not re.fullmatch(r"[A-Z]{3}", value) or not is_currency(value):
+        guess = did_you_mean(value.upper(), _currency_codes())
         raise _custom(
-            "currency", f"'{value[:20]}' is not an ISO 4217 currency code (e.g. INR, USD)"
+            "currency",
+            f"'{value[:20]}' is not an ISO 4217 currency code"
+            + (f"; {guess}" if guess else " (e.g. INR, USD)"),
         )
     return value
 
@@ -98,8 +103,31 @@ def _check_language(value: str) -> str:
     try:
         parse_locale(value)
     except ValueError as exc:
-        raise _custom("language", str(exc)) from None
+        guess = did_you_mean(value.replace("_", "-"), _locale_codes())
+        raise _custom("language", f"{exc}; {guess}" if guess else str(exc)) from None
     return value
+
+
+@functools.cache
+def _currency_codes() -> tuple[str, ...]:
+    """Return the ISO 4217 codes some territory uses as legal tender today (for suggestions)."""
+    from babel.core import get_global
+
+    current = {
+        code
+        for currencies in get_global("territory_currencies").values()
+        for code, _start, end, tender in currencies
+        if end is None and tender
+    }
+    return tuple(sorted(current))
+
+
+@functools.cache
+def _locale_codes() -> tuple[str, ...]:
+    """Return the locale codes Babel knows, written as facts write them ("en-IN")."""
+    from babel.localedata import locale_identifiers
+
+    return tuple(sorted(code.replace("_", "-") for code in locale_identifiers()))
 
 
 def _full_date(value: Any) -> datetime.date:

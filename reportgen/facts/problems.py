@@ -131,13 +131,42 @@ def _message(error: ErrorDetails, root: Any) -> str:
 def from_validation_error(
     exc: ValidationError, prefix: Path, root: Any, locator: Locator
 ) -> list[Problem]:
-    """Return one Problem per pydantic error, located by its path in the file."""
+    """Return one Problem per pydantic error, located by its path in the file.
+
+    A misspelt required field ("titel:" for "title:") is one mistake and one problem: the
+    unknown field says which required field it is likely meant to be, and the "missing" error
+    of that field is dropped.
+    """
+    errors = exc.errors(include_url=False)
+    typos = _typos(errors, root)
     problems = []
-    for error in exc.errors(include_url=False):
+    for error in errors:
         loc = tuple(error["loc"])
-        path = (*prefix, *loc)
-        problems.append(locator.problem(path, _message(error, root)))
+        if error["type"] == "missing" and loc in typos.values():
+            continue
+        message = _message(error, root)
+        if loc in typos:
+            message = (
+                f"unknown field '{loc[-1]}'; did you mean '{typos[loc][-1]}'? "
+                f"('{typos[loc][-1]}' is required and missing)"
+            )
+        problems.append(locator.problem((*prefix, *loc), message))
     return problems
+
+
+def _typos(errors: Sequence[ErrorDetails], root: Any) -> dict[Path, Path]:
+    """Return {location of an unknown field: location of the missing field it misspells}."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    found: dict[Path, Path] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] != "extra_forbidden" or not loc:
+            continue
+        siblings = [str(m[-1]) for m in missing if m[:-1] == loc[:-1] and m not in found.values()]
+        close = difflib.get_close_matches(str(loc[-1]), siblings, n=1, cutoff=0.6)
+        if close:
+            found[loc] = (*loc[:-1], close[0])
+    return found
 
 
 def known_names(wanted: str, names: Sequence[str], label: str = "budget lines") -> str:
@@ -146,8 +175,20 @@ def known_names(wanted: str, names: Sequence[str], label: str = "budget lines") 
     "(budget lines: cmm, ncmm)" for a short list; "(did you mean 'line-10'? 2000 budget lines)"
     for a long one, so a message stays one readable line whatever the file's size.
     """
+    guess = did_you_mean(wanted, names)
+    guess = f"{guess} " if guess else ""
     if len(names) <= 8:
-        return f"({label}: {', '.join(sorted(names)) or 'none'})"
-    close = difflib.get_close_matches(wanted, names, n=3)
-    guess = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        return f"({guess}{label}: {', '.join(sorted(names)) or 'none'})"
     return f"({guess}{len(names)} {label})"
+
+
+def did_you_mean(wanted: str, names: Sequence[str]) -> str:
+    """Return "did you mean 'x'?" (or 'x' or 'y') for the names closest to `wanted`, or ""."""
+    # A wrong case ("inr") or two letters swapped ("IRN", "nmcm") is the likeliest slip.
+    exact_case = [n for n in names if n.lower() == wanted.lower()]
+    swapped = [n for n in names if sorted(n.lower()) == sorted(wanted.lower())]
+    similar = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+    close = exact_case or list(dict.fromkeys([*swapped, *similar]))[:3]
+    if not close:
+        return ""
+    return f"did you mean {' or '.join(repr(c) for c in close)}?"

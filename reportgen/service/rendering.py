@@ -206,6 +206,11 @@ def validate_in_worker(job: RenderJob) -> Validated | Failed:
     try:
         with _deadline(job.seconds):
             facts = _parse(job.facts, job.filename)
+            from reportgen.templating import template_problems
+
+            unknown = template_problems(facts, job.templates_dirs)
+            if unknown:  # caught here, not first at render time
+                raise errors.FactsError(unknown)
     except errors.ReportgenError as exc:
         return _failure(exc)
     meta = facts.meta

@@ -20,6 +20,7 @@ from reportgen.templating.discovery import (
     find_template,
     list_templates,
     template_files,
+    template_problems,
 )
 from reportgen.templating.document import build_document, meta_from_facts, render_markdown
 
@@ -32,4 +33,5 @@ __all__ = [
     "read_markdown",
     "render_markdown",
     "template_files",
+    "template_problems",
 ]

@@ -8,6 +8,7 @@ folders of every template it extends, includes or imports), for the build's cach
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import jinja2
 import jinja2.meta
 import yaml
 
-from reportgen.errors import TemplateError
+from reportgen.errors import Problem, TemplateError
 from reportgen.paths import BUNDLED_TEMPLATES
 from reportgen.templating.env import make_environment, search_path, translate_error
 
@@ -63,8 +64,29 @@ def find_template(name: str, templates_dirs: Sequence[Path] = ()) -> TemplateInf
             folder = root / name
             if (folder / DESCRIPTOR).is_file():
                 return _read_info(folder, _source(root))
-    known = ", ".join(t.name for t in list_templates(templates_dirs)) or "none"
-    raise TemplateError(f"unknown template {name!r}; available templates: {known}")
+    raise TemplateError(unknown_template_message(name, templates_dirs))
+
+
+def unknown_template_message(name: str, templates_dirs: Sequence[Path] = ()) -> str:
+    """Return "unknown template 'x'; did you mean 'y'? available templates: ..."."""
+    names = [t.name for t in list_templates(templates_dirs)]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown template {name!r}{hint} (available templates: {', '.join(names) or 'none'})"
+
+
+def template_problems(facts: Any, templates_dirs: Sequence[Path] = ()) -> list[Problem]:
+    """Return the problem of facts whose `meta.template` names no template, located; else []."""
+    name = facts.meta.template
+    try:
+        find_template(name, templates_dirs)
+    except TemplateError:
+        parsed = getattr(facts, "_parsed", None)
+        lines = getattr(parsed, "lines", {}) or {}
+        line = lines.get(("meta", "template"), lines.get(("meta",)))
+        message = unknown_template_message(name, templates_dirs)
+        return [Problem(getattr(facts, "_file", "<facts>"), line, "meta.template", message)]
+    return []
 
 
 def template_files(name: str, templates_dirs: Sequence[Path] = ()) -> list[Path]:
