@@ -229,6 +229,30 @@ def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
+# ---------------------------------------------------------------- init
+
+
+@cli.command(
+    epilog=_epilog("reportgen init briefs && cd briefs && reportgen build", "reportgen init .")
+)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def init(folder: Path) -> None:
+    """Start a project in FOLDER (default: here): a facts file to edit, a template to change.
+
+    Writes a commented facts file on a placeholder subject that validates and builds, its
+    JSON Schema for editors, a copy of the policy-brief template (my-brief), a schedule, a
+    README and a .gitignore. Refuses, writing nothing, if any of them exists.
+    """
+    from reportgen.scaffold import FACTS_NAME, init_project
+
+    for path in init_project(folder):
+        click.echo(f"created {path}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(
+        f"\nNext: {where}reportgen preview {FACTS_NAME}   (or: reportgen build; see README.md)"
+    )
+
+
 # ---------------------------------------------------------------- validate, schema, templates
 
 
