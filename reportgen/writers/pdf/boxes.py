@@ -14,7 +14,6 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
-    HRFlowable,
     Image,
     KeepTogether,
     Spacer,
@@ -25,6 +24,7 @@ from reportlab.platypus import (
 from reportgen.errors import LayoutError
 from reportgen.model import KeyFigure, KeyFigures, Meta
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.marking import RuleFlowable
 from reportgen.writers.pdf.paragraphs import WrapOnceParagraph
 from reportgen.writers.pdf.styles import Styles
 
@@ -96,7 +96,7 @@ def title_block(
         para(meta.subtitle, "subtitle")
     out.append(Spacer(1, 8))
     out.append(
-        HRFlowable(
+        RuleFlowable(
             width="100%", thickness=1.6, color=styles.colours.accent, spaceBefore=0, spaceAfter=5
         )
     )

@@ -21,6 +21,7 @@ from reportgen.model import Meta
 from reportgen.theme import Theme
 from reportgen.writers.pdf.fonts import FontSet
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.marking import artifact
 from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
 
@@ -132,15 +133,16 @@ class BriefDocTemplate(BaseDocTemplate):
         c = self.styles.colours
         y = self.pagesize[1] - self.topMargin + 14
         left, right = self.leftMargin, self.leftMargin + self.width
-        canv.saveState()
-        canv.setFont(fonts.regular, size)
-        canv.setFillColor(c.muted)
-        self._furniture(canv, left, y, self.meta.short_title or self.meta.title)
-        self._furniture(canv, right, y, self.meta.date, right_aligned=True)
-        canv.setStrokeColor(c.rule)
-        canv.setLineWidth(0.5)
-        canv.line(left, y - 4, right, y - 4)
-        canv.restoreState()
+        with artifact(canv, "/Type /Pagination /Subtype /Header"):
+            canv.saveState()
+            canv.setFont(fonts.regular, size)
+            canv.setFillColor(c.muted)
+            self._furniture(canv, left, y, self.meta.short_title or self.meta.title)
+            self._furniture(canv, right, y, self.meta.date, right_aligned=True)
+            canv.setStrokeColor(c.rule)
+            canv.setLineWidth(0.5)
+            canv.line(left, y - 4, right, y - 4)
+            canv.restoreState()
 
     def _footer(self, canv: Canvas) -> None:
         """Draw the organisation left and this page's "Page X of Y" form right."""
@@ -149,21 +151,22 @@ class BriefDocTemplate(BaseDocTemplate):
         c = self.styles.colours
         y = self.bottomMargin - 20
         left, right = self.leftMargin, self.leftMargin + self.width
-        canv.saveState()
-        canv.setStrokeColor(c.rule)
-        canv.setLineWidth(0.5)
-        canv.line(left, y + 10, right, y + 10)
-        canv.setFont(fonts.regular, size)
-        canv.setFillColor(c.muted)
-        self._furniture(canv, left, y, self.meta.organisation or self.meta.title)
-        if isinstance(canv, PageCountCanvas):
-            canv.draw_right = lambda c, x, y_, text: self._furniture(c, x, y_, text, True)
-            canv.footer_font = (fonts.regular, size)
-            canv.footer_colour = c.muted
-            canv.footer_right, canv.footer_y = right, y
-            canv.page_label = self.meta.label("page_of", page="{page}", pages="{pages}")
-            canv.doForm(f"rgPageNo{canv.getPageNumber()}")
-        canv.restoreState()
+        with artifact(canv, "/Type /Pagination /Subtype /Footer"):
+            canv.saveState()
+            canv.setStrokeColor(c.rule)
+            canv.setLineWidth(0.5)
+            canv.line(left, y + 10, right, y + 10)
+            canv.setFont(fonts.regular, size)
+            canv.setFillColor(c.muted)
+            self._furniture(canv, left, y, self.meta.organisation or self.meta.title)
+            if isinstance(canv, PageCountCanvas):
+                canv.draw_right = lambda c, x, y_, text: self._furniture(c, x, y_, text, True)
+                canv.footer_font = (fonts.regular, size)
+                canv.footer_colour = c.muted
+                canv.footer_right, canv.footer_y = right, y
+                canv.page_label = self.meta.label("page_of", page="{page}", pages="{pages}")
+                canv.doForm(f"rgPageNo{canv.getPageNumber()}")
+            canv.restoreState()
 
     def _furniture(
         self, canv: Canvas, x: float, y: float, text: str, right_aligned: bool = False

@@ -15,9 +15,12 @@ from reportgen.writers.pdf.boxes import title_block
 from reportgen.writers.pdf.fonts import install_shaping_filter
 from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.keep import keep_headings_with_next
-from reportgen.writers.pdf.page import BriefDocTemplate, PageCountCanvas
+from reportgen.writers.pdf.marking import Tagger
+from reportgen.writers.pdf.page import BriefDocTemplate
+from reportgen.writers.pdf.structure import StructElem
 from reportgen.writers.pdf.styles import theme_styles
 from reportgen.writers.pdf.tables import BriefTable
+from reportgen.writers.pdf.tagging import link_descriptions, tag_title_block, tagged_canvas_maker
 from reportgen.writers.pdf.tounicode import document_text_map
 from reportgen.writers.pdf.visitor import PdfVisitor, document_anchors
 
@@ -73,12 +76,15 @@ def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
         displayDocTitle=1,
     )
     renderer = InlineRenderer(styles.fonts, document_anchors(doc.blocks), styles.colours.link_hex)
-    visitor = PdfVisitor(theme, styles, renderer, template.width)
+    structure = StructElem("Document")
+    tagger = Tagger(structure, link_descriptions(doc.blocks))
+    visitor = PdfVisitor(theme, styles, renderer, template.width, structure)
     story = title_block(meta, renderer, styles, template.width, theme.logo)
+    story = tag_title_block(story, structure)
     story += keep_headings_with_next(visitor.visit_blocks(doc.blocks))
     try:
         with document_text_map():
-            template.build(story, canvasmaker=PageCountCanvas)
+            template.build(story, canvasmaker=tagged_canvas_maker(tagger))
     except RLLayoutError as exc:
         raise LayoutError(_layout_message(template, exc)) from None
     data = buffer.getvalue()

@@ -27,15 +27,21 @@ _document_map: ContextVar[dict[tuple[str, int], str] | None] = ContextVar(
     "reportgen_pdf_tounicode", default=None
 )
 _shaped_faces: set[str] = set()
+# glyph string of a shaped word -> the text it was shaped from, for the document being rendered
+_document_sources: ContextVar[dict[str, str] | None] = ContextVar(
+    "reportgen_pdf_shaped_sources", default=None
+)
 
 
 @contextlib.contextmanager
 def document_text_map() -> Iterator[None]:
     """Collect the text of shaped glyphs for one document while the block runs."""
     token = _document_map.set({})
+    sources = _document_sources.set({})
     try:
         yield
     finally:
+        _document_sources.reset(sources)
         _document_map.reset(token)
 
 
@@ -60,6 +66,7 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
         data = getattr(chars, "__shapeData__", None) or []
         face = _face_name(frag.fontName)
         glyphs += [(ch, d.cluster, face) for ch, d in zip(chars, data, strict=False)]
+    _record_sources(text, shaped)
     starts = sorted({cluster for _, cluster, _ in glyphs})
     ends = {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
     for start in starts:
@@ -75,6 +82,40 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
                 value = "".join(remainder) if first and remainder else _ZERO_WIDTH
                 mapping.setdefault((face, ord(ch)), value)
                 first = False
+
+
+def _record_sources(text: str, shaped: list[Any]) -> None:
+    """Record the source text of each shaped run of a word (for its /ActualText)."""
+    sources = _document_sources.get()
+    if sources is None:
+        return
+    runs = [
+        (chars, min((d.cluster for d in chars.__shapeData__), default=0))
+        for item in shaped[1:]
+        if len(item) == 2 and isinstance(chars := item[1], ttfonts.ShapedStr)
+    ]
+    for i, (chars, start) in enumerate(runs):
+        end = runs[i + 1][1] if i + 1 < len(runs) else len(text)
+        sources.setdefault(str(chars), text[start:end])
+
+
+def shaped_source_text(glyphs: str) -> str:
+    """Return the text a run of shaped glyphs was shaped from.
+
+    Falls back to the glyphs' own text (their ToUnicode values) for a run never recorded.
+    """
+    sources = _document_sources.get() or {}
+    found = sources.get(glyphs)
+    if found is not None:
+        return found
+    mapping = _document_map.get() or {}
+    out = []
+    for ch in glyphs:
+        if ord(ch) in _PRIVATE:
+            out.extend(v for (_f, code), v in mapping.items() if code == ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out).replace(_ZERO_WIDTH, "")
 
 
 def _unicode_hex(text: str) -> str:

@@ -25,10 +25,13 @@ from reportgen.model import Block, plain_text
 from reportgen.theme import Theme
 from reportgen.writers.pdf.boxes import callout_box, key_figures_box
 from reportgen.writers.pdf.inlines import InlineRenderer
+from reportgen.writers.pdf.marking import FigureFlowable, set_elem
 from reportgen.writers.pdf.paragraphs import WrapOnceParagraph
 from reportgen.writers.pdf.safety import clean_text, quote_attribute
+from reportgen.writers.pdf.structure import StructElem, heading_role
 from reportgen.writers.pdf.styles import Styles
 from reportgen.writers.pdf.tables import build_table
+from reportgen.writers.pdf.tagging import tag_key_figures, tag_layout, tag_list, tag_table
 
 _ANCHOR_ID = re.compile(r"[A-Za-z0-9_.:-]+")
 
@@ -76,10 +79,19 @@ class HeadingParagraph(WrapOnceParagraph):
 
 
 class PdfVisitor:
-    """Walks a Document's blocks and returns reportlab flowables for each."""
+    """Walks a Document's blocks and returns reportlab flowables for each.
+
+    Each flowable is given the structure element of its node, made under `structure` (the
+    Document element) in reading order: the tagging layer marks content with it as it draws.
+    """
 
     def __init__(
-        self, theme: Theme, styles: Styles, renderer: InlineRenderer, width: float
+        self,
+        theme: Theme,
+        styles: Styles,
+        renderer: InlineRenderer,
+        width: float,
+        structure: StructElem | None = None,
     ) -> None:
         """Prepare to lay out blocks in a frame `width` points wide."""
         self.theme = theme
@@ -88,6 +100,8 @@ class PdfVisitor:
         self.width = width
         self.headings = 0
         self.tables = 0
+        self.parent = structure if structure is not None else StructElem("Document")
+        self.heading_level = 0  # the last heading's tag level (levels never skip)
 
     def visit_blocks(self, blocks: Iterable[Block], width: float | None = None) -> list[Flowable]:
         """Return the flowables of `blocks` in order."""
@@ -127,12 +141,13 @@ class PdfVisitor:
         )
         heading.outline_entry = (clean_text(plain_text(node.content)), key, node.level - 1)
         heading.keep_with_next = True  # grouped with the next block by keep.py
-        return [heading]
+        role, self.heading_level = heading_role(node.level, self.heading_level)
+        return [set_elem(heading, self.parent.child(role))]
 
     def visit_paragraph(self, node: model.Paragraph) -> list[Flowable]:
         """Return a body paragraph (or one in the theme style it names)."""
         style = node.style if node.style in self.styles.para else "body"
-        return [self._para(node.content, style)]
+        return [set_elem(self._para(node.content, style), self.parent.child("P"))]
 
     def visit_bullet_list(self, node: model.BulletList) -> list[Flowable]:
         """Return a bulleted or numbered list; items with ids become link destinations."""
@@ -159,6 +174,7 @@ class PdfVisitor:
             )
         else:
             flow = ListFlowable(items, bulletType="bullet", start="•", **common)
+        tag_list(flow, node, self.parent)
         return [flow]
 
     def visit_table(self, node: model.Table) -> list[Flowable]:
@@ -166,12 +182,14 @@ class PdfVisitor:
         if not node.header and not any(node.rows):
             return []
         self.tables += 1
+        elem = self.parent.child("Table")
         table = build_table(node, self.renderer, self.styles, self.width, self.tables)
         out: list[Flowable] = []
         if node.caption:
             caption = self._para(node.caption, "callout_title")
             caption.keep_with_next = True  # grouped with the table by keep.py
-            out.append(caption)
+            out.append(set_elem(caption, elem.child("Caption")))
+        tag_table(table, node, elem)
         table.spaceAfter = self.styles.para["body"].spaceAfter + 4
         return [*out, table]
 
@@ -179,34 +197,41 @@ class PdfVisitor:
         """Return a set-apart box (summary, executive, note) holding the callout's blocks."""
         inner_width = self.width - 20
         content: list[Flowable] = []
+        outer = self.parent
+        self.parent = outer.child("Sect")
         if node.title:
-            content.append(self._para(node.title, "callout_title"))
+            content.append(set_elem(self._para(node.title, "callout_title"), self.parent.child("P")))
         for flow in self.visit_blocks(node.blocks, inner_width):
             if isinstance(flow, Paragraph) and flow.style.name in ("body", "body-shaped"):
                 flow.style = self.styles.get("callout_body", "shaped" in flow.style.name)
             content.append(flow)
-        return [callout_box(node.kind, content, self.styles, self.width)]
+        self.parent = outer
+        return [tag_layout(callout_box(node.kind, content, self.styles, self.width))]
 
     def visit_key_figures(self, node: model.KeyFigures) -> list[Flowable]:
         """Return the key figures as a row of boxes."""
         if not node.items:
             return []
-        return [key_figures_box(node, self.renderer, self.styles, self.width)]
+        box = key_figures_box(node, self.renderer, self.styles, self.width)
+        tag_key_figures(box, node, self.parent)
+        return [box]
 
     def visit_figure(self, node: model.Figure) -> list[Flowable]:
         """Return the chart drawing and its caption, kept together."""
-        caption = self._para(node.caption, "caption")
         try:
             # Imported late: only briefs with figures pay for it (and it may be absent).
             charts = importlib.import_module("reportgen.writers.charts")
         except ImportError:
             placeholder = self.renderer.text(f"[{node.alt}]")
-            drawing: Flowable = Paragraph(placeholder.text, self.styles.get("note"))
+            drawing: Flowable = WrapOnceParagraph(placeholder.text, self.styles.get("note"))
+            set_elem(drawing, self.parent.child("P"))
         else:
-            drawing = charts.drawing(node.chart, self.theme, self.width)
+            chart = charts.drawing(node.chart, self.theme, self.width)
             # reportlab starts a drawing in Helvetica, an unembedded font: start in ours.
-            drawing.initialFontName = self.styles.fonts.regular
-            drawing.initialFontSize = self.styles.para["small"].fontSize
+            chart.initialFontName = self.styles.fonts.regular
+            chart.initialFontSize = self.styles.para["small"].fontSize
+            drawing = FigureFlowable(chart, self.parent.child("Figure", alt=node.alt))
+        caption = set_elem(self._para(node.caption, "caption"), self.parent.child("Caption"))
         return [
             KeepTogether([drawing, caption]),
             Spacer(1, self.styles.para["body"].spaceAfter + 6),
