@@ -198,7 +198,7 @@ class TextMarks:
         self.open = self.want
         return True
 
-    def text_out(self, text: str, TStar: int = 0) -> None:  # noqa: N803 (reportlab's name)
+    def text_out(self, text: str, TStar: int = 0) -> None:
         """Draw a run inside the wanted sequence; a shaped run with its /ActualText."""
         code = self.tx._code
         mark, state = len(code), self.open
@@ -332,44 +332,44 @@ class TableMarks(TableRenderCB):
         self.cells = cells
         self._open: list[str] = []
 
-    def __call__(self, T: Any, cmd: str, *args: Any) -> None:  # noqa: N803 (reportlab's name)
+    def __call__(self, T: Any, cmd: str, *args: Any) -> None:
         """Dispatch one of reportlab's table drawing events."""
         if tagger_of(T.canv) is not None:
             super().__call__(T, cmd, *args)
 
-    def startTable(self, T: Any) -> None:  # noqa: N802, N803 (reportlab's names)
+    def startTable(self, T: Any) -> None:
         """Nothing to mark at the table's start."""
 
-    def endTable(self, T: Any) -> None:  # noqa: N802, N803
+    def endTable(self, T: Any) -> None:
         """Nothing to mark at the table's end."""
 
-    def startRow(self, T: Any, rowNo: int) -> None:  # noqa: N802, N803
+    def startRow(self, T: Any, rowNo: int) -> None:
         """Rows have no content of their own."""
 
-    def endRow(self, T: Any) -> None:  # noqa: N802, N803
+    def endRow(self, T: Any) -> None:
         """Rows have no content of their own."""
 
-    def startBG(self, T: Any) -> None:  # noqa: N802, N803
+    def startBG(self, T: Any) -> None:
         """Backgrounds are decoration."""
         _tagger(T).begin_artifact(T.canv)
 
-    def endBG(self, T: Any) -> None:  # noqa: N802, N803
+    def endBG(self, T: Any) -> None:
         """End of the backgrounds."""
         _tagger(T).end_artifact(T.canv)
 
-    def startLines(self, T: Any) -> None:  # noqa: N802, N803
+    def startLines(self, T: Any) -> None:
         """Rules are decoration."""
         _tagger(T).begin_artifact(T.canv)
 
-    def endLines(self, T: Any) -> None:  # noqa: N802, N803
+    def endLines(self, T: Any) -> None:
         """End of the rules."""
         _tagger(T).end_artifact(T.canv)
 
-    def startCell(  # noqa: N802
+    def startCell(
         self,
-        T: Any,  # noqa: N803
-        rowNo: int,  # noqa: N803
-        colNo: int,  # noqa: N803
+        T: Any,
+        rowNo: int,
+        colNo: int,
         cellval: Any,
         cellstyle: Any,
         pos: Any,
@@ -390,7 +390,7 @@ class TableMarks(TableRenderCB):
         else:
             self._open.append("")
 
-    def endCell(self, T: Any) -> None:  # noqa: N802, N803
+    def endCell(self, T: Any) -> None:
         """Close what the cell opened."""
         what = self._open.pop()
         if what == "artifact":
@@ -404,16 +404,13 @@ class TableMarks(TableRenderCB):
             return None
         repeat = getattr(T, "repeatRows", 0) or 0
         first = getattr(T, "first_row", 0)
-        if row < repeat:
-            model_row = 0 if first == 0 else -1
-        else:
-            model_row = first + row - repeat + 1
+        model_row = (0 if first == 0 else -1) if row < repeat else first + row - repeat + 1
         if not 0 <= model_row < len(self.cells) or col >= len(self.cells[model_row]):
             return None
         return self.cells[model_row][col]
 
 
-def _tagger(T: Any) -> Tagger:  # noqa: N803
+def _tagger(T: Any) -> Tagger:
     """Return the tagger of a table's canvas (the caller checked there is one)."""
     tagger = tagger_of(T.canv)
     assert tagger is not None
@@ -451,24 +448,24 @@ class FigureFlowable(Flowable):
         self.hAlign = getattr(drawing, "hAlign", "LEFT")
         self.vAlign = getattr(drawing, "vAlign", "BOTTOM")
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Return the drawing's size."""
         self.width, self.height = self.drawing.wrap(availWidth, availHeight)
         return self.width, self.height
 
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """Return [] (a chart moves whole to the next page)."""
         return []
 
-    def getSpaceBefore(self) -> float:  # noqa: N802 (reportlab's name)
+    def getSpaceBefore(self) -> float:
         """Return the drawing's space before."""
         return float(self.drawing.getSpaceBefore())
 
-    def getSpaceAfter(self) -> float:  # noqa: N802
+    def getSpaceAfter(self) -> float:
         """Return the drawing's space after."""
         return float(self.drawing.getSpaceAfter())
 
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         """Draw the chart inside the Figure's sequence, noting where it sits on the page."""
         tagger = tagger_of(canvas)
         if tagger is None or tagger.artifact_depth:
@@ -478,8 +475,7 @@ class FigureFlowable(Flowable):
         x1, y1 = canvas.absolutePosition(x + self.width, y + self.height)
         self._rg_elem.attributes = {
             "O": "Layout",
-            "BBox": [round(min(x0, x1), 2), round(min(y0, y1), 2)]
-            + [round(max(x0, x1), 2), round(max(y0, y1), 2)],
+            "BBox": [round(v, 2) for v in (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))],
         }
         with tagger.tagged(canvas, self._rg_elem):
             self.drawing.drawOn(canvas, x, y, _sW)
@@ -488,7 +484,9 @@ class FigureFlowable(Flowable):
 _original_bullet_draw = BulletDrawer.drawOn
 
 
-def _bullet_draw_on(self: Any, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+def _bullet_draw_on(
+    self: Any, indenter: Any, canv: Any, x: float, y: float, _sW: float = 0
+) -> None:
     """Draw a list bullet or number as the item's Lbl (an artifact if it has none)."""
     tagger = tagger_of(canv)
     if tagger is None:

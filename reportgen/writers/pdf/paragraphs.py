@@ -38,7 +38,7 @@ class WrapOnceParagraph(Paragraph):
                     part.__dict__.setdefault(name, value)
         return parts
 
-    def beginText(self, x: float, y: float) -> PDFTextObject:  # noqa: N802 (reportlab's name)
+    def beginText(self, x: float, y: float) -> PDFTextObject:
         """Return the text object the paragraph draws into, hooked to mark its runs."""
         tx: Any = super().beginText(x, y)
         mark_paragraph_text(self, tx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import Flowable
@@ -17,6 +18,7 @@ from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.keep import keep_headings_with_next
 from reportgen.writers.pdf.marking import Tagger
 from reportgen.writers.pdf.page import BriefDocTemplate
+from reportgen.writers.pdf.pdfa import write_archival_parts
 from reportgen.writers.pdf.structure import StructElem
 from reportgen.writers.pdf.styles import theme_styles
 from reportgen.writers.pdf.tables import BriefTable
@@ -76,15 +78,19 @@ def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
         displayDocTitle=1,
     )
     renderer = InlineRenderer(styles.fonts, document_anchors(doc.blocks), styles.colours.link_hex)
-    structure = StructElem("Document")
+    structure = StructElem("Document", lang=meta.language or None)
     tagger = Tagger(structure, link_descriptions(doc.blocks))
     visitor = PdfVisitor(theme, styles, renderer, template.width, structure)
+
+    def finish(canv: Any) -> None:
+        write_archival_parts(canv, meta.language or "en")
+
     story = title_block(meta, renderer, styles, template.width, theme.logo)
     story = tag_title_block(story, structure)
     story += keep_headings_with_next(visitor.visit_blocks(doc.blocks))
     try:
         with document_text_map():
-            template.build(story, canvasmaker=tagged_canvas_maker(tagger))
+            template.build(story, canvasmaker=tagged_canvas_maker(tagger, finish))
     except RLLayoutError as exc:
         raise LayoutError(_layout_message(template, exc)) from None
     data = buffer.getvalue()

@@ -25,6 +25,11 @@ from reportgen.writers.pdf.structure import AnnotationRef, MarkedContentRef, Str
 _PRINT_FLAG = 4  # annotation flag "Print" (PDF/A: shown and printed as on screen)
 
 
+def _byte_string(text: str) -> str:
+    """Return an identifier as a PDF byte string (hex of its UTF-8, no byte-order mark)."""
+    return "<" + text.encode("utf-8").hex().upper() + ">"
+
+
 def _page_ref(page: int) -> PDFObjectReference:
     """Return the reference of page `page` (1-based) as reportlab names it."""
     return PDFObjectReference(f"Page{page}")
@@ -85,7 +90,7 @@ def _elem_dict(elem: StructElem, parent: Any, refs: dict[int, Any]) -> PDFDictio
     if elem.lang:
         d["Lang"] = pdf_text_string(elem.lang)
     if elem.elem_id:
-        d["ID"] = pdf_text_string(elem.elem_id)
+        d["ID"] = _byte_string(elem.elem_id)
     if elem.attributes:
         attrs = PDFDictionary({k: _attribute_value(v) for k, v in elem.attributes.items()})
         d["A"] = attrs
@@ -122,7 +127,7 @@ def write_structure_tree(canv: Any, tagger: Tagger) -> None:
     if ids:
         names: list[Any] = []
         for elem_id, ref in ids:
-            names += [pdf_text_string(elem_id), ref]
+            names += [_byte_string(elem_id), ref]
         root_dict["IDTree"] = doc.Reference(PDFDictionary({"Names": PDFArray(names)}))
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref
@@ -135,6 +140,7 @@ def _mark_page(doc: Any, page: int, key: int) -> None:
     obj.__NoDefault__ = [*type(obj).__NoDefault__, "StructParents", "Tabs"]
     obj.StructParents = key
     obj.Tabs = PDFName("S")
+    obj.Trans = None  # reportlab writes an empty transition dictionary; PDF/A knows none
 
 
 def _mark_annotation(doc: Any, annot: AnnotationRef, key: int, description: str) -> None:

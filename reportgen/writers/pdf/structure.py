@@ -96,9 +96,7 @@ class StructElem:
 
     def has_content(self) -> bool:
         """Return True when this element or one below it holds drawn content or a link."""
-        return any(
-            not isinstance(kid, StructElem) or kid.has_content() for kid in self.kids
-        )
+        return any(not isinstance(kid, StructElem) or kid.has_content() for kid in self.kids)
 
     def __repr__(self) -> str:
         return f"StructElem({self.role!r}, kids={len(self.kids)})"

@@ -34,9 +34,7 @@ class TaggedCanvas(PageCountCanvas):
     _rg_tagger: Tagger | None = None
     _rg_finish: Callable[[Any], None] | None = None
 
-    def _addAnnotation(  # noqa: N802 (reportlab's name)
-        self, annotation: Any, name: str | None = None, addtopage: int = 1
-    ) -> None:
+    def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
         """Add an annotation as reportlab does, then give it to the link being drawn."""
         name = name or f"NUMBER{self._annotationCount + 1}"  # the name reportlab would give
         super()._addAnnotation(annotation, name, addtopage)

@@ -200,7 +200,9 @@ class PdfVisitor:
         outer = self.parent
         self.parent = outer.child("Sect")
         if node.title:
-            content.append(set_elem(self._para(node.title, "callout_title"), self.parent.child("P")))
+            content.append(
+                set_elem(self._para(node.title, "callout_title"), self.parent.child("P"))
+            )
         for flow in self.visit_blocks(node.blocks, inner_width):
             if isinstance(flow, Paragraph) and flow.style.name in ("body", "body-shaped"):
                 flow.style = self.styles.get("callout_body", "shaped" in flow.style.name)
@@ -245,9 +247,15 @@ class PdfVisitor:
         """Return a page break."""
         return [PageBreak()]
 
-    def visit_div(self, node: model.Div) -> list[Flowable]:
-        """Return the flowables of the Div's blocks (its language is the tagging layer's)."""
-        return self.visit_blocks(node.blocks)
+    def visit_div(self, node: model.Div, width: float | None = None) -> list[Flowable]:
+        """Return the flowables of the Div's blocks, tagged as a Div in its language."""
+        outer = self.parent
+        lang = node.attr.lang
+        inherited = next((e.lang for e in _ancestry(outer) if e.lang), None)
+        self.parent = outer.child("Div", lang=lang if lang and lang != inherited else None)
+        flows = self.visit_blocks(node.blocks, width)
+        self.parent = outer
+        return flows
 
     def visit_columns(self, node: model.Columns) -> list[Flowable]:
         """Return side-by-side columns: a borderless table, one row per row of Divs.
@@ -260,24 +268,35 @@ class PdfVisitor:
         gap = 14.0
         col_w = (self.width - gap * (count - 1)) / count
         data = [
-            [self.visit_blocks(row[i].blocks, col_w) if i < len(row) else "" for i in range(count)]
+            [self.visit_div(row[i], col_w) if i < len(row) else "" for i in range(count)]
             for row in node.rows
         ]
-        grid = Table(
-            data,
-            colWidths=[col_w + gap] * (count - 1) + [col_w],
-            style=TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-2, -1), gap),
-                    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
-                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ]
-            ),
+        grid = tag_layout(
+            Table(
+                data,
+                colWidths=[col_w + gap] * (count - 1) + [col_w],
+                style=TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-2, -1), gap),
+                        ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                ),
+            )
         )
         return [grid]
+
+
+def _ancestry(elem: StructElem | None) -> list[StructElem]:
+    """Return `elem` and its ancestors, nearest first."""
+    out = []
+    while elem is not None:
+        out.append(elem)
+        elem = elem.parent
+    return out
 
 
 def _snake(name: str) -> str:
