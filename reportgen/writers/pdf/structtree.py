@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFArray,
     PDFDictionary,
     PDFName,
+    PDFObject,
     PDFObjectReference,
 )
 
@@ -48,53 +49,70 @@ def _elem_page(elem: StructElem) -> int | None:
     return None
 
 
-def _attribute_value(value: Any) -> Any:
-    """Return an attribute value as reportlab PDF data (names, numbers, arrays)."""
+class _StructElemObject(PDFObject):
+    """A StructElem dictionary, formatted straight to bytes.
+
+    A brief has hundreds of elements; reportlab's generic dictionaries cost several times
+    more to format than this, which matters against the tagging layer's time budget.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str | PDFObject] = []
+
+    def format(self, document: Any) -> bytes:
+        """Return the dictionary's bytes, references resolved to object numbers."""
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                out.append(part.format(document).decode("latin-1"))
+        return ("<< " + " ".join(out) + " >>").encode("latin-1")
+
+
+def _name(value: Any) -> str:
+    """Return an attribute value as PDF source (names for strings, arrays for lists)."""
     if isinstance(value, (list, tuple)):
-        return PDFArray([_attribute_value(v) for v in value])
+        return "[" + " ".join(_name(v) for v in value) + "]"
     if isinstance(value, str):
-        return PDFName(value)
-    return value
+        return "/" + value
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _elem_dict(elem: StructElem, parent: Any, refs: dict[int, Any]) -> PDFDictionary:
-    """Return the StructElem dictionary of `elem` (its kids by reference)."""
-    d = PDFDictionary()
-    d["Type"] = PDFName("StructElem")
-    d["S"] = PDFName(elem.role)
-    d["P"] = parent
+def _fill(
+    obj: _StructElemObject, elem: StructElem, parent: PDFObjectReference, refs: dict[int, Any]
+) -> None:
+    """Fill the StructElem dictionary of `elem` (its kids by reference)."""
+    parts = obj.parts
+    parts += ["/Type /StructElem /S", "/" + elem.role, "/P", parent]
     page = _elem_page(elem)
     if page is not None:
-        d["Pg"] = _page_ref(page)
-    kids: list[Any] = []
+        parts += ["/Pg", _page_ref(page)]
+    kids: list[str | PDFObject] = []
     for kid in elem.kids:
         if isinstance(kid, StructElem):
             if id(kid) in refs:
                 kids.append(refs[id(kid)])
         elif isinstance(kid, MarkedContentRef):
             if kid.page == page:
-                kids.append(kid.mcid)
+                kids.append(str(kid.mcid))
             else:
-                mcr = PDFDictionary({"Type": PDFName("MCR"), "Pg": _page_ref(kid.page)})
-                mcr["MCID"] = kid.mcid
-                kids.append(mcr)
+                kids += [f"<< /Type /MCR /MCID {kid.mcid} /Pg", _page_ref(kid.page), ">>"]
         else:
-            objr = PDFDictionary({"Type": PDFName("OBJR"), "Pg": _page_ref(kid.page)})
-            objr["Obj"] = _annotation_ref(kid.name)
-            kids.append(objr)
-    d["K"] = kids[0] if len(kids) == 1 and isinstance(kids[0], int) else PDFArray(kids)
+            kids += ["<< /Type /OBJR /Obj", _annotation_ref(kid.name), "/Pg"]
+            kids += [_page_ref(kid.page), ">>"]
+    parts += ["/K [", *kids, "]"]
     if elem.alt is not None:
-        d["Alt"] = pdf_text_string(elem.alt)
+        parts += ["/Alt", pdf_text_string(elem.alt)]
     if elem.actual_text is not None:
-        d["ActualText"] = pdf_text_string(elem.actual_text)
+        parts += ["/ActualText", pdf_text_string(elem.actual_text)]
     if elem.lang:
-        d["Lang"] = pdf_text_string(elem.lang)
+        parts += ["/Lang", pdf_text_string(elem.lang)]
     if elem.elem_id:
-        d["ID"] = _byte_string(elem.elem_id)
+        parts += ["/ID", _byte_string(elem.elem_id)]
     if elem.attributes:
-        attrs = PDFDictionary({k: _attribute_value(v) for k, v in elem.attributes.items()})
-        d["A"] = attrs
-    return d
+        attrs = " ".join(f"/{k} {_name(v)}" for k, v in elem.attributes.items())
+        parts.append(f"/A << {attrs} >>")
 
 
 def write_structure_tree(canv: Any, tagger: Tagger) -> None:
@@ -104,11 +122,11 @@ def write_structure_tree(canv: Any, tagger: Tagger) -> None:
     root_dict = PDFDictionary({"Type": PDFName("StructTreeRoot")})
     root_ref = doc.Reference(root_dict)
     # Register every element first, so parents and kids can refer to each other.
-    dicts = {id(e): PDFDictionary() for e in elems}
-    refs = {id(e): doc.Reference(dicts[id(e)]) for e in elems}
+    objects = {id(e): _StructElemObject() for e in elems}
+    refs = {id(e): doc.Reference(objects[id(e)]) for e in elems}
     for elem in elems:
         parent = refs[id(elem.parent)] if elem.parent is not None else root_ref
-        dicts[id(elem)].dict.update(_elem_dict(elem, parent, refs).dict)
+        _fill(objects[id(elem)], elem, parent, refs)
 
     pages = canv.getPageNumber() - 1
     nums: list[Any] = []
