@@ -253,6 +253,51 @@ def init(folder: Path) -> None:
     )
 
 
+@cli.command(
+    epilog=_epilog(
+        "reportgen preview facts/x.yaml",
+        "reportgen preview facts/x.yaml --templates templates --port 0 --no-open",
+    )
+)
+@click.argument("facts", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--template", help="Template name (default: the one the facts name).")
+@_templates_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the preview page.")
+@click.option(
+    "--port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port of the preview page; 0 picks a free one.",
+)
+@click.option(
+    "--open/--no-open",
+    "open_browser",
+    default=True,
+    show_default=True,
+    help="Open the page in the default browser.",
+)
+def preview(
+    facts: Path,
+    template: str | None,
+    templates_dirs: tuple[Path, ...],
+    host: str,
+    port: int,
+    open_browser: bool,
+) -> None:
+    """Show FACTS as PDF pages in a browser, rebuilt on every save of the facts or template.
+
+    While the facts are invalid the page lists the problems with the lines around them and
+    keeps the last good pages. Nothing is written to disk. Ctrl-C stops it.
+    """
+    from reportgen.preview import run_preview
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    run_preview(facts, template, templates_dirs, host, port, open_browser, announce=say)
+
+
 # ---------------------------------------------------------------- validate, schema, templates
 
 
