@@ -60,6 +60,7 @@ class BuiltBrief:
     key_messages: tuple[str, ...] = ()
     facts_hash: str = ""  # SHA-256 of the facts bytes the brief was built from
     deps_hash: str = ""  # dependencies_hash() of its template, as used in content_hash
+    warnings: tuple[str, ...] = ()  # a page budget broken (see reportgen.pagebudget)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class BuildReport:
     up_to_date: int = 0
     failed: list[tuple[Path, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -245,20 +247,29 @@ def _load_theme(path: Path, mtime_ns: int, size: int) -> Any:
 
 
 def render_formats(
-    doc: Any, formats: Sequence[str], theme: Any, *, docx_page_numbers: bool = False
+    doc: Any,
+    formats: Sequence[str],
+    theme: Any,
+    *,
+    docx_page_numbers: bool = False,
+    room: list[tuple[str, float]] | None = None,
 ) -> tuple[dict[str, bytes], dict]:
     """Return the bytes of each format and the page count of the PDF (when asked for).
 
     `docx_page_numbers` lays the DOCX out with LibreOffice to give its contents list page
     numbers (see reportgen.pagination; seconds per brief, and only where LibreOffice runs).
+    `room`, when given, receives the pages each part of the PDF took, largest first.
     """
     outputs: dict[str, bytes] = {}
     pages: dict[str, int] = {}
     for fmt in formats:
         if fmt == "pdf":
-            from reportgen.writers.pdf import render_pdf
+            from reportgen.writers.pdf import render_pdf_layout
 
-            outputs["pdf"], pages["pdf"] = render_pdf(doc, theme)
+            layout = render_pdf_layout(doc, theme)
+            outputs["pdf"], pages["pdf"] = layout.data, layout.pages
+            if room is not None:
+                room.extend(layout.room)
         elif fmt == "docx" and docx_page_numbers:
             from reportgen.pagination import docx_with_page_numbers
 
@@ -294,22 +305,36 @@ def build_brief(
     out_dir: Path | None = None,
     theme: Any = None,
     docx_page_numbers: bool = False,
+    strict: bool = False,
 ) -> BuiltBrief:
     """Return one brief rendered in each of `formats`, written into `out_dir` when given.
 
     `facts` is a Facts object, a path to a facts file, or the file's bytes; `formats` is
     "pdf", "docx", "all" or a sequence of names. Raises a
-    UserError subclass for bad facts, an unknown template or a layout that cannot be set.
+    UserError subclass for bad facts, an unknown template or a layout that cannot be set;
+    with `strict`, PageBudgetError for a PDF outside its template's page budget (else the
+    brief carries the warning).
     """
-    from reportgen.templating import build_document
+    from reportgen.pagebudget import PageBudgetError, budget_message
+    from reportgen.templating import build_document, find_template
 
     formats = check_formats(formats)
     facts_obj, facts_bytes = _load(facts)
     template_name = template or facts_obj.meta.template
     doc = build_document(facts_obj, template_name, list(templates_dirs), sandboxed=sandboxed)
     theme = theme or theme_for(template_name, templates_dirs)
-    outputs, pages = render_formats(doc, formats, theme, docx_page_numbers=docx_page_numbers)
+    room: list[tuple[str, float]] = []
+    outputs, pages = render_formats(
+        doc, formats, theme, docx_page_numbers=docx_page_numbers, room=room
+    )
     meta = facts_obj.meta
+    warnings: list[str] = []
+    if "pdf" in pages:
+        budget = find_template(template_name, list(templates_dirs)).pages
+        message = budget_message(meta.slug, template_name, pages["pdf"], budget, room)
+        if message and strict:
+            raise PageBudgetError(f"{message} (--strict)")
+        warnings += [message] if message else []
     deps_hash = dependencies_hash(template_name, templates_dirs)
     facts_hash = sha256_bytes(facts_bytes)
     brief = BuiltBrief(
@@ -324,6 +349,7 @@ def build_brief(
         key_messages=tuple(facts_obj.key_messages),
         facts_hash=facts_hash,
         deps_hash=deps_hash,
+        warnings=tuple(warnings),
     )
     if out_dir is not None:
         # Both formats are placed together or not at all.
@@ -425,6 +451,7 @@ class _Job:
     template: str | None
     templates_dirs: tuple[Path, ...]
     docx_page_numbers: bool = False
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -433,6 +460,7 @@ class _Rendered:
 
     entries: list[dict[str, Any]]
     outputs: dict[str, bytes]  # output path in the folder -> bytes
+    warnings: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -448,7 +476,7 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
     try:
         brief = build_brief(
             job.facts_path, job.formats, job.template, job.templates_dirs,
-            docx_page_numbers=job.docx_page_numbers,
+            docx_page_numbers=job.docx_page_numbers, strict=job.strict,
         )  # fmt: skip
     except FactsError as exc:
         return (str(exc), list(exc.problems))
@@ -475,10 +503,14 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
             content_hash=brief.content_hash,
             template=brief.template,
         )
-        extra = {"deps_hash": brief.deps_hash, "template_asked": job.template}
+        extra = {
+            "deps_hash": brief.deps_hash,
+            "template_asked": job.template,
+            "warnings": list(brief.warnings),  # repeated while the brief stays current
+        }
         entries.append(asdict(record) | extra)
         outputs[record.path] = data
-    return _Rendered(entries, outputs)
+    return _Rendered(entries, outputs, brief.warnings)
 
 
 ProgressFn = Callable[[str, Path, int, int], None]
@@ -495,6 +527,7 @@ def build_folder(
     jobs: int | None = None,
     progress: ProgressFn | None = None,
     docx_page_numbers: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
@@ -504,7 +537,8 @@ def build_folder(
     nothing is written); OutputError when the manifest cannot be written (nothing placed).
     `progress` is called as progress(event, facts_path, done, total) with event "built",
     "current" or "failed". The folder's lock is held throughout (re-entrant: a caller may
-    hold it already).
+    hold it already). Page budget warnings go to the report; with `strict` they fail their
+    brief instead (a current brief that had one is rebuilt, and so fails).
     """
     from reportgen.folderlock import output_lock
 
@@ -518,7 +552,8 @@ def build_folder(
     created = not out_dir.exists()
     with output_lock(out_dir):
         try:
-            plan = _Options(formats, template, tuple(map(Path, templates_dirs)), docx_page_numbers)
+            dirs = tuple(map(Path, templates_dirs))
+            plan = _Options(formats, template, dirs, docx_page_numbers, strict)
             report = _build_locked(files, out_dir, plan, force, jobs, progress)
         finally:
             if created:
@@ -535,6 +570,7 @@ class _Options:
     template: str | None
     templates_dirs: tuple[Path, ...]
     docx_page_numbers: bool
+    strict: bool = False
 
 
 def _build_locked(
@@ -551,6 +587,8 @@ def _build_locked(
     manifest = read_manifest(out_dir)
     todo, current = _plan(files, out_dir, manifest, options, force)
     report.up_to_date = len(current)
+    for entries in current.values():
+        report.warnings.extend(dict.fromkeys(w for e in entries for w in e.get("warnings", [])))
     if progress:
         for done, path in enumerate(current, start=1):
             progress("current", path, done, len(files))
@@ -580,6 +618,7 @@ def _build_locked(
                 report.failed.append((job.facts_path, f"{exc}; {_rolled_back(result)}"))
             else:
                 new_entries.update((e["path"], e) for e in result.entries)
+                report.warnings.extend(result.warnings)
                 event = "built"
         if progress:
             progress(event, job.facts_path, done, len(files))
@@ -628,10 +667,12 @@ def _plan(
             if name not in deps_cache:
                 deps_cache[name] = _safe_deps_hash(name, dirs)
             facts_hash = sha256_bytes(path.read_bytes())
-            if _is_current(entries, facts_hash, deps_cache[name], out_dir):
+            warned = options.strict and any(e.get("warnings") for e in entries)
+            if not warned and _is_current(entries, facts_hash, deps_cache[name], out_dir):
                 current[path] = entries
                 continue
-        todo.append(_Job(path, formats, template, dirs, options.docx_page_numbers))
+        job = _Job(path, formats, template, dirs, options.docx_page_numbers, options.strict)
+        todo.append(job)
     return todo, current
 
 

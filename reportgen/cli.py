@@ -164,6 +164,12 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     is_flag=True,
     help="Lay each DOCX out with LibreOffice to put checked page numbers in its contents list.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A brief outside its template's page budget (pages: {min, max}) fails instead of "
+    "being built with a warning.",
+)
 def build(
     facts: tuple[Path, ...],
     fmt: str,
@@ -175,6 +181,7 @@ def build(
     quiet: bool,
     keep_going: bool,
     docx_page_numbers: bool,
+    strict: bool,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
@@ -205,9 +212,12 @@ def build(
             jobs=jobs,
             progress=progress,
             docx_page_numbers=docx_page_numbers,
+            strict=strict,
         )
     finally:
         close()
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for record in report.built:
         pages = f"{record.pages} pages, " if record.pages else ""
         click.echo(f"{out_dir / record.path}  ({pages}{_size(record.bytes)})")

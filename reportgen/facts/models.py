@@ -330,13 +330,29 @@ class Section(Strict):
         return self
 
 
+# Where a fiscal year starts; `true` is India's April-March. A fiscal year is named by the
+# calendar year it starts in ("2024-25"), except the US federal year, named by the year it
+# ends in (October 2024 - September 2025 is "FY2025").
+FISCAL_YEARS: dict[str, str] = {
+    "april": "April-March (India)",
+    "july": "July-June (Bangladesh, Pakistan, Australia)",
+    "mid-july": "mid-July to mid-July (Nepal, Shrawan-Asar)",
+    "october": "October-September (US federal)",
+    "calendar": "January-December",
+}
+Fiscal = Literal["april", "july", "mid-july", "october", "calendar"]
+
+
 class Period(Strict):
     """The years a budget runs over: a start year and a number of years."""
 
     start: Annotated[int, Field(ge=1900, le=2200, description="First year (2024).")]
     years: int = Field(description="Number of years; at least 1.")
-    fiscal: bool = Field(
-        False, description="Indian fiscal years (April-March): 2024 means 2024-25."
+    fiscal: bool | Fiscal = Field(
+        False,
+        description="Fiscal years: true (India, April-March: 2024 means 2024-25), or where"
+        " the year starts: april, july (Bangladesh, Pakistan), mid-july (Nepal), october"
+        " (US federal: start 2024 means FY2025), calendar.",
     )
 
     @model_validator(mode="after")
@@ -347,18 +363,30 @@ class Period(Strict):
         return self
 
     @property
+    def year_start(self) -> str:
+        """Return where the period's years start: "april" ... "calendar"."""
+        if self.fiscal is True:
+            return "april"
+        return self.fiscal or "calendar"
+
+    @property
     def end(self) -> int:
         """Return the last year of the period (its start year, for fiscal years)."""
         return self.start + self.years - 1
 
     def year_label(self, year: int) -> str:
-        """Return "2024-25" for a fiscal year, "2024" for a calendar year."""
-        return f"{year}-{(year + 1) % 100:02d}" if self.fiscal else str(year)
+        """Return "2024-25" for a fiscal year starting in 2024, "FY2025" for the US one."""
+        kind = self.year_start
+        if kind == "calendar":
+            return str(year)
+        if kind == "october":
+            return f"FY{year + 1}"
+        return f"{year}-{(year + 1) % 100:02d}"
 
     @property
     def display(self) -> str:
-        """Return "2024-25 to 2030-31 (7 years)" or "2025 (1 year)"."""
-        count = f"{self.years} year{'s' if self.years != 1 else ''}"
+        """Return "2024-25 to 2030-31 (7 years)" or "2025 (1 year)"; no break in "7 years"."""
+        count = f"{self.years}\u00a0year{'s' if self.years != 1 else ''}"
         if self.years == 1:
             return f"{self.year_label(self.start)} ({count})"
         return f"{self.year_label(self.start)} to {self.year_label(self.end)} ({count})"

@@ -78,6 +78,8 @@ class Job(_Strict):
     """The output folder (outputs, manifest.json, the lock file)."""
     workers: int | None = Field(default=None, ge=1)
     """Worker processes for the build (default: the number of cores)."""
+    strict: bool = False
+    """A brief outside its template's page budget fails instead of being built with a warning."""
     then: ThenSteps = Field(default_factory=ThenSteps)
 
     @field_validator("facts", mode="before")

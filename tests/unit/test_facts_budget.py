@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
+from reportgen.errors import FactsError
 from reportgen.facts import Facts, parse_facts
 
 HEAD = """\
@@ -59,9 +62,9 @@ def test_share_of_parent() -> None:
 
 def test_of_which_line_inherits_the_parent_period() -> None:
     rows = {r.id: r for r in load(SEED_BUDGET).budget_table().rows}
-    assert rows["ncmm"].period == "2024-25 to 2030-31 (7 years)"
+    assert rows["ncmm"].period == "2024-25 to 2030-31 (7\u00a0years)"  # no break inside "7 years"
     assert rows["ncmm"].per_year == "₹2,329 crore"
-    assert rows["expl"].period == "2024-25 to 2030-31 (7 years)"
+    assert rows["expl"].period == "2024-25 to 2030-31 (7\u00a0years)"  # no break inside "7 years"
     assert rows["expl"].per_year == "₹1,000 crore"
     assert rows["cmm"].period == ""
     assert rows["cmm"].per_year == ""
@@ -140,12 +143,36 @@ def test_rupee_reporting_currency_uses_crore() -> None:
 def test_calendar_period_and_one_year_period() -> None:
     budget = SEED_BUDGET.replace("years: 7, fiscal: true", "years: 1")
     rows = {r.id: r for r in load(budget).budget_table().rows}
-    assert rows["ncmm"].period == "2024 (1 year)"
+    assert rows["ncmm"].period == "2024 (1\u00a0year)"
     assert rows["ncmm"].per_year == "₹16,300 crore"
     budget = SEED_BUDGET.replace("years: 7, fiscal: true", "years: 3")
     rows = {r.id: r for r in load(budget).budget_table().rows}
-    assert rows["ncmm"].period == "2024 to 2026 (3 years)"
+    assert rows["ncmm"].period == "2024 to 2026 (3\u00a0years)"
     assert rows["ncmm"].per_year == "₹5,433 crore"
+
+
+@pytest.mark.parametrize(
+    ("fiscal", "expected"),
+    [
+        ("true", "2024-25 to 2026-27 (3\u00a0years)"),  # India, April-March
+        ("april", "2024-25 to 2026-27 (3\u00a0years)"),
+        ("july", "2024-25 to 2026-27 (3\u00a0years)"),  # Bangladesh, Pakistan
+        ("mid-july", "2024-25 to 2026-27 (3\u00a0years)"),  # Nepal
+        ("october", "FY2025 to FY2027 (3\u00a0years)"),  # US federal: named by its end
+        ("calendar", "2024 to 2026 (3\u00a0years)"),
+    ],
+)
+def test_fiscal_years_other_than_april_to_march(fiscal: str, expected: str) -> None:
+    budget = SEED_BUDGET.replace("years: 7, fiscal: true", f"years: 3, fiscal: {fiscal}")
+    rows = {r.id: r for r in load(budget).budget_table().rows}
+    assert rows["ncmm"].period == expected
+
+
+def test_an_unknown_fiscal_year_names_the_field() -> None:
+    budget = SEED_BUDGET.replace("years: 7, fiscal: true", "years: 3, fiscal: march")
+    with pytest.raises(FactsError) as info:
+        load(budget)
+    assert any("fiscal" in p.path for p in info.value.problems)
 
 
 def test_highlight_from_budget_line() -> None:

@@ -90,7 +90,7 @@ def test_seed_budget_table(facts: Facts) -> None:
     assert rows["cmm"].native == "$675 million"
     assert rows["ncmm"].native == "₹16,300 crore"
     assert rows["ncmm"].reporting == "$1.88 billion"
-    assert rows["ncmm"].period == "2024-25 to 2030-31 (7 years)"
+    assert rows["ncmm"].period == "2024-25 to 2030-31 (7\u00a0years)"  # no break inside "7 years"
     assert rows["ncmm"].per_year == "₹2,329 crore"
     assert rows["ncmm-exploration"].share == "42.9%"
     assert rows["ncmm-exploration"].level == 1

@@ -2,6 +2,7 @@
 
     write_pdf(doc, theme) -> bytes
     render_pdf(doc, theme) -> (bytes, page count)
+    render_pdf_layout(doc, theme) -> PdfLayout (bytes, pages, room each part took)
     pdf_page_count(data) -> int
 
 Importing this package locks reportlab down first (no URL schemes or hosts trusted, colour
@@ -14,6 +15,12 @@ from reportgen.writers.pdf.safety import lock_down_reportlab
 
 lock_down_reportlab()
 
-from reportgen.writers.pdf.render import pdf_page_count, render_pdf, write_pdf  # noqa: E402
+from reportgen.writers.pdf.render import (  # noqa: E402
+    PdfLayout,
+    pdf_page_count,
+    render_pdf,
+    render_pdf_layout,
+    write_pdf,
+)
 
-__all__ = ["pdf_page_count", "render_pdf", "write_pdf"]
+__all__ = ["PdfLayout", "pdf_page_count", "render_pdf", "render_pdf_layout", "write_pdf"]

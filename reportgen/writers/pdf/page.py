@@ -93,6 +93,10 @@ class BriefDocTemplate(BaseDocTemplate):
         self.meta = meta
         self.styles = styles
         self.outline_level = -1
+        # Height (pt) each part of the brief took, keyed by its level-1 heading: what a page
+        # budget warning names as having taken the room.
+        self.room: dict[str, float] = {}
+        self._room_part = "Title block"
         frame = Frame(
             left,
             bottom,
@@ -193,9 +197,18 @@ class BriefDocTemplate(BaseDocTemplate):
 
     # ------------------------------------------------------------------ bookmarks
 
+    def _count_room(self, flowable: Flowable, entry: tuple[str, str, int] | None) -> None:
+        """Add the height `flowable` took to the part of the brief it belongs to."""
+        if entry is not None and entry[2] == 0:
+            self._room_part = entry[0]
+        height = getattr(flowable, "height", None) or getattr(flowable, "_height", 0) or 0
+        height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        self.room[self._room_part] = self.room.get(self._room_part, 0.0) + float(height)
+
     def afterFlowable(self, flowable: Flowable) -> None:
         """Add an outline entry for each heading, nested by level (never skipping one)."""
         entry = getattr(flowable, "outline_entry", None)
+        self._count_room(flowable, entry)
         if entry is None:
             return
         title, key, level = entry

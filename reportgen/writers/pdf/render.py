@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
@@ -52,12 +53,27 @@ class _TrackingDocTemplate(BriefDocTemplate):
         super().handle_flowable(flowables)
 
 
+@dataclass(frozen=True)
+class PdfLayout:
+    """A rendered PDF, its page count, and the room each part of the brief took."""
+
+    data: bytes
+    pages: int
+    room: tuple[tuple[str, float], ...]  # (part's level-1 heading, pages it filled), largest first
+
+
 def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
     """Return the PDF of `doc` as bytes and its number of pages.
 
     Raises reportgen.errors.LayoutError when content cannot be laid out (a table cell taller
     than a page). The same Document and theme always give the same bytes.
     """
+    layout = render_pdf_layout(doc, theme)
+    return layout.data, layout.pages
+
+
+def render_pdf_layout(doc: Document, theme: Theme | None = None) -> PdfLayout:
+    """Return the PDF of `doc` with its page count and the room its parts took (see render_pdf)."""
     theme = _theme(theme)
     install_shaping_filter()
     styles = theme_styles(theme)
@@ -96,7 +112,8 @@ def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
     data = buffer.getvalue()
     canvas = template.canv
     pages = getattr(canvas, "pages_counted", 0) or pdf_page_count(data)
-    return data, pages
+    room = sorted(template.room.items(), key=lambda item: -item[1])
+    return PdfLayout(data, pages, tuple((part, h / template.height) for part, h in room))
 
 
 def write_pdf(doc: Document, theme: Theme | None = None) -> bytes:
