@@ -112,6 +112,26 @@ def _grouped(pattern: babel_numbers.NumberPattern, style: str) -> babel_numbers.
     return out
 
 
+@functools.lru_cache(maxsize=512)
+def _money_pattern(
+    loc: Locale, currency: str, style: str, places: int
+) -> tuple[babel_numbers.NumberPattern, str]:
+    """Return (the currency pattern for these settings, the currency's symbol), built once.
+
+    The symbol is written into the pattern's prefix and suffix, as Babel's `apply` would do
+    on every call; a budget annex formats thousands of amounts (issue 15). Patterns that name
+    the currency (¤¤, ¤¤¤) are left for Babel to fill.
+    """
+    pattern = _grouped(loc.currency_formats["standard"], style)
+    pattern.frac_prec = (places, places)
+    symbol = str(babel_numbers.get_currency_symbol(currency, loc))
+    affixes = (*pattern.prefix, *pattern.suffix)
+    if not any("¤¤" in affix for affix in affixes) and "'" not in symbol:
+        pattern.prefix = tuple(p.replace("¤", symbol) for p in pattern.prefix)
+        pattern.suffix = tuple(p.replace("¤", symbol) for p in pattern.suffix)
+    return pattern, symbol
+
+
 def _is_spacing_edge(char: str) -> bool:
     """Return whether a currency's edge character takes a space next to digits (CLDR).
 
@@ -184,12 +204,10 @@ def format_money(
     loc = grouping_locale(currency, locale)
     value = Decimal(value)
     places = typed_decimals(value) if decimals is None else decimals
-    pattern = _grouped(loc.currency_formats["standard"], grouping_style(currency, grouping))
-    pattern.frac_prec = (places, places)
+    pattern, symbol = _money_pattern(loc, currency, grouping_style(currency, grouping), places)
     text = pattern.apply(
         round_half_up(value, places), loc, currency=currency, currency_digits=False
     )
-    symbol = babel_numbers.get_currency_symbol(currency, loc)
     text = currency_spacing(str(text), symbol)
     if not scale:
         return text

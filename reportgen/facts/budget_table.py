@@ -57,9 +57,14 @@ def build_budget_table(facts: Facts) -> BudgetTable:
     reporting = facts.budget.reporting_currency
     rows: list[BudgetRow] = []
     tops = [line for line in facts.budget.programmes if line.parent is None]
+    # children by parent in one pass: scanning every line for each programme was quadratic
+    children: dict[str, list[BudgetLine]] = {}
+    for line in facts.budget.programmes:
+        if line.parent is not None:
+            children.setdefault(line.parent, []).append(line)
     for top in tops:
         rows.append(_row(ledger, top, 0))
-        rows += [_row(ledger, c, 1) for c in facts.budget.programmes if c.parent == top.id]
+        rows += [_row(ledger, c, 1) for c in children.get(top.id, ())]
     total = None
     if len(tops) >= 2:
         value = sum((ledger.converted_value(t, reporting) for t in tops), Decimal(0))

@@ -501,6 +501,7 @@ class Facts(Strict):
     _source_bytes: bytes | None = PrivateAttr(None)
     _parsed: Any = PrivateAttr(None)  # the parsed file, to validate again in another language
     _views: dict[str, Facts] = PrivateAttr(default_factory=dict)
+    _budget_table: BudgetTable | None = PrivateAttr(None)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -564,10 +565,16 @@ class Facts(Strict):
         raise KeyError(source_id)
 
     def budget_table(self) -> BudgetTable:
-        """Return the budget as table rows with every derived figure formatted."""
-        from reportgen.facts.budget_table import build_budget_table
+        """Return the budget as table rows with every derived figure formatted.
 
-        return build_budget_table(self)
+        Computed once per Facts object: a template and its charts ask for it several times
+        per render, and validated facts are not changed afterwards.
+        """
+        if self._budget_table is None:
+            from reportgen.facts.budget_table import build_budget_table
+
+            self._budget_table = build_budget_table(self)
+        return self._budget_table
 
 
 def _copy_section_ids(source: list[Section], target: list[Section]) -> None:

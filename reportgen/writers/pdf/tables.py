@@ -29,6 +29,9 @@ class BriefTable(Table):
     label: str = "table"
     first_row: int = 0  # model row index of this part's first body row (after a split)
     start_rows: int = 1  # rows (header included) that must fit where the table starts
+    # reportlab's LongTable behaviour: measure rows only until the page is full. Without it
+    # every split measured all remaining rows again, quadratic in a long table's length.
+    _longTableOptimize = 1
 
     def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> list[Any]:
         """Return the split parts, each told its table's label and first model row."""
