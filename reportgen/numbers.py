@@ -13,7 +13,8 @@ Rules (docs/facts.md repeats them for writers of facts files):
   digits by a no-break space, by CLDR's currency-spacing rule: "NPR 84.4 billion",
   "₹16,300 crore", "$675 million".
 - An amount typed in the facts keeps the decimals it was typed with (16300 -> 16,300;
-  1.50 -> 1.50) and its scale word (₹16,300 crore, $675 million).
+  1.50 -> 1.50) and its scale word (₹16,300 crore, $675 million), the word in the brief's
+  language (₹16,300 करोड़, $675 मिलियन: reportgen.i18n, docs/languages.md).
 - A derived amount (a conversion, a total, a per-year average) picks its own scale:
   lakh/crore-grouped currencies: crore from 1 crore up, lakh from 1 lakh up, units below;
   other currencies: billion from 1 billion up, million from 1 million up, units below.
@@ -37,6 +38,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+
+from reportgen.i18n import scale_word
 
 ROUNDING = ROUND_HALF_UP
 SCALES: dict[str, Decimal] = {
@@ -211,9 +214,10 @@ def format_money(
     text = currency_spacing(str(text), symbol)
     if not scale:
         return text
+    word = scale_word(scale, str(parse_locale(locale)))  # "करोड़" in a Hindi brief
     if text.endswith(symbol):  # locales that put the symbol last: "1,88 billion $"
-        return f"{text[: -len(symbol)].rstrip(' ' + NBSP)} {scale} {symbol}"
-    return f"{text} {scale}"
+        return f"{text[: -len(symbol)].rstrip(' ' + NBSP)} {word} {symbol}"
+    return f"{text} {word}"
 
 
 def choose_scale(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from reportgen import i18n
 from reportgen.facts.money import Ledger
 from reportgen.numbers import (
     currency_name,
@@ -72,7 +73,7 @@ def build_budget_table(facts: Facts) -> BudgetTable:
         text = format_amount(value, reporting, locale, ledger.grouping)
         total = BudgetRow(
             id="total",
-            name="Total",
+            name=i18n.gettext("Total", locale),
             owner="",
             level=0,
             parent=None,
@@ -102,7 +103,7 @@ def _row(ledger: Ledger, line: BudgetLine, level: int) -> BudgetRow:
         native_value=line.full_value,
         reporting_value=ledger.converted_value(line, reporting),
         currency=line.currency,
-        period=period.display if period else "",
+        period=period.text(ledger.locale) if period else "",
         per_year=format_amount(per_year, line.currency, ledger.locale, ledger.grouping)
         if per_year
         else "",
@@ -128,7 +129,11 @@ def _rate_notes(facts: Facts, ledger: Ledger) -> list[str]:
         except KeyError:
             publisher = rate.source
         when = format_date(rate.date, ledger.locale)
-        notes.append(
-            f"Converted at {amount} per {name}, the rate published by {publisher} for {when}."
+        sentence = i18n.gettext(
+            "Converted at %(amount)s per %(currency)s, the rate published by %(publisher)s"
+            " for %(date)s.",
+            ledger.locale,
         )
+        values = {"amount": amount, "currency": name, "publisher": publisher, "date": when}
+        notes.append(sentence % values)
     return notes

@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from reportgen import i18n
 from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
 from reportgen.facts.problems import did_you_mean
@@ -385,11 +386,19 @@ class Period(Strict):
 
     @property
     def display(self) -> str:
-        """Return "2024-25 to 2030-31 (7 years)" or "2025 (1 year)"; no break in "7 years"."""
-        count = f"{self.years}\u00a0year{'s' if self.years != 1 else ''}"
+        """Return "2024-25 to 2030-31 (7 years)" or "2025 (1 year)" (in English; no break
+        in "7 years")."""
+        return self.text("en")
+
+    def text(self, language: str) -> str:
+        """Return the period as a brief in `language` shows it ("2024-25 से 2030-31 (7 वर्ष)")."""
+        count = i18n.ngettext("%(num)d year", "%(num)d years", self.years, language)
+        count = (count % {"num": self.years}).replace(" ", "\u00a0")  # no break in "7 years"
         if self.years == 1:
             return f"{self.year_label(self.start)} ({count})"
-        return f"{self.year_label(self.start)} to {self.year_label(self.end)} ({count})"
+        span = i18n.gettext("%(start)s to %(end)s", language)
+        span %= {"start": self.year_label(self.start), "end": self.year_label(self.end)}
+        return f"{span} ({count})"
 
 
 class BudgetLine(Strict):

@@ -1,7 +1,8 @@
 """The reader: constrained Markdown (what templates render) into the document model.
 
 The dialect is CommonMark with raw HTML off (it stays literal text), GFM tables with
-alignment, `{#id}` anchors at the end of headings and list items, and fenced containers
+alignment, `{#id}` anchors at the end of headings and list items, `[text]{lang=xx}` spans of text in
+another language, and fenced containers
 (`::: name args {key=value ...}`) for the brief's own blocks: summary, executive, note,
 warning, callout, highlights, sources, table, figure, toc, pagebreak and style. Links
 survive only to http(s), mailto and `#anchors`; `[n](#src-id)` is a citation. Anything the

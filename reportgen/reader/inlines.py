@@ -38,7 +38,7 @@ def _run(tokens: list[Token], i: int, stop: str | None) -> tuple[Inlines, int]:
         if kind == stop:
             return out, i + 1
         i += 1
-        if kind in ("strong_open", "em_open", "link_open"):
+        if kind in ("strong_open", "em_open", "link_open", "span_open"):
             inner, i = _run(tokens, i, kind.replace("_open", "_close"))
             out.extend(_wrap(token, inner))
         elif kind == "softbreak":
@@ -58,6 +58,9 @@ def _wrap(token: Token, inner: Inlines) -> Inlines:
         return [model.Strong(finish(inner))]
     if token.type == "em_open":
         return [model.Emph(finish(inner))]
+    if token.type == "span_open":
+        lang = str(token.attrs.get("lang", ""))
+        return [model.Span(finish(inner), model.lang_attr(lang))] if lang else list(inner)
     href = str(token.attrs.get("href", ""))
     text = model.plain_text(finish(inner))
     if href.startswith("#src-") and text.isdigit():

@@ -12,6 +12,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 
 from reportgen.errors import TemplateError
@@ -26,6 +27,9 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     container_plugin(md, "block", validate=lambda params, _markup: bool(params.strip()))
+    # `[text]{lang=hi-IN}`: a span of text in another language (Pandoc's bracketed span);
+    # no other attribute, and only on spans
+    attrs_plugin(md, after=("span_close",), spans=True, allowed=("lang",))
     md.core.ruler.after("block", "anchor_suffix", anchor_rule)
     return md
 

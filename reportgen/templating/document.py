@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reportgen import model
+from reportgen import i18n, model
 from reportgen.reader import read_markdown
-from reportgen.templating.discovery import find_template
+from reportgen.templating.discovery import TemplateInfo, find_template, template_files
 from reportgen.templating.env import make_environment, render_template
+from reportgen.templating.words import Words, template_catalogs, words_for
 
 
 def render_markdown(
@@ -24,14 +25,40 @@ def render_markdown(
     templates_dirs: Sequence[Path] = (),
     *,
     sandboxed: bool = False,
+    language: str | None = None,
 ) -> str:
-    """Return the constrained Markdown that `template` (default: the facts' own) renders."""
+    """Return the constrained Markdown that `template` (default: the facts' own) renders.
+
+    `language` picks one of the brief's languages (default: the one the facts are in).
+    """
+    return _render(facts, template, templates_dirs, sandboxed, language)[0]
+
+
+def _render(
+    facts: Any,
+    template: str | None,
+    templates_dirs: Sequence[Path],
+    sandboxed: bool,
+    language: str | None,
+) -> tuple[str, Any, Words]:
+    """Return (Markdown, the facts in the language rendered, the render's Words)."""
+    if language and hasattr(facts, "for_language"):
+        facts = facts.for_language(language)
     info = find_template(template or str(facts.meta.template), templates_dirs)
     env = _environment(tuple(Path(d) for d in templates_dirs), sandboxed)
+    words = _words(facts, info, templates_dirs)
     # the template sees its own description as plain values: no Path objects in the sandbox
     about = {"name": info.name, "description": info.description, "pages": info.pages}
-    context = {"facts": facts, "meta": facts.meta, "template": about}
-    return render_template(env, info.entry_name, context)
+    context = {"facts": facts, "meta": facts.meta, "template": about, **words.context()}
+    with i18n.active(words.language, words.catalog):
+        return render_template(env, info.entry_name, context), facts, words
+
+
+def _words(facts: Any, info: TemplateInfo, templates_dirs: Sequence[Path]) -> Words:
+    """Return the words of a render in the facts' language, the template's catalogs first."""
+    language = str(getattr(facts.meta, "language", "") or "en")
+    files = template_files(info.name, list(templates_dirs))
+    return words_for(language, template_catalogs(files, info.path, language))
 
 
 @lru_cache(maxsize=16)
@@ -52,14 +79,20 @@ def build_document(
     templates_dirs: Sequence[Path] = (),
     *,
     sandboxed: bool = False,
+    language: str | None = None,
 ) -> model.Document:
-    """Return the Document for `facts` laid out by `template` (default: the facts' own)."""
-    text = render_markdown(facts, template, templates_dirs, sandboxed=sandboxed)
-    return read_markdown(text, meta_from_facts(facts))
+    """Return the Document for `facts` laid out by `template` (default: the facts' own),
+    in `language` (default: the language the facts are in)."""
+    text, facts, words = _render(facts, template, templates_dirs, sandboxed, language)
+    meta = meta_from_facts(facts, i18n.labels(words.catalog))
+    return read_markdown(text, meta)
 
 
-def meta_from_facts(facts: Any) -> model.Meta:
-    """Return the document's Meta (title block, running header, file properties)."""
+def meta_from_facts(facts: Any, labels: tuple[tuple[str, str], ...] = ()) -> model.Meta:
+    """Return the document's Meta (title block, running header, file properties).
+
+    `labels` are the writers' words in the document's language (i18n.labels).
+    """
     meta = facts.meta
     date = getattr(meta, "date", None)
     title = str(meta.title)
@@ -77,4 +110,5 @@ def meta_from_facts(facts: Any) -> model.Meta:
         keywords=tuple(str(k) for k in (getattr(meta, "keywords", None) or ())),
         subject=subtitle or title,
         page_size=str(getattr(meta, "page_size", "") or "A4"),
+        labels=labels,
     )

@@ -118,10 +118,14 @@ def make_environment(
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
         "auto_reload": False,
+        # `{% trans %}` and `_()`: the gettext functions come with each render's context
+        # (templating/words.py), so renders in different languages never share them
+        "extensions": ["jinja2.ext.i18n"],
     }
     env: jinja2.Environment = (
         BriefSandbox(**options) if sandboxed else jinja2.Environment(**options)
     )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # %(name)s, values escaped
     env.filters.update(filters.FILTERS)
     env.globals.update(
         {

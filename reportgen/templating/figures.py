@@ -15,9 +15,9 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from reportgen import model
+from reportgen import i18n, model
 from reportgen.templating.filters import quoted
-from reportgen.templating.markdown import MarkdownSafe, escape_text
+from reportgen.templating.markdown import MarkdownSafe, escape_markdown
 
 _MILLION = Decimal(1_000_000)
 
@@ -31,7 +31,7 @@ def figure_markdown(chart: model.Chart, caption: str, alt: str) -> MarkdownSafe:
         data,
         "```",
         "",
-        escape_text(caption),
+        escape_markdown(caption),  # a translated caption (`_()`) is markup already
         ":::",
     ]
     return MarkdownSafe("\n".join(lines))
@@ -40,7 +40,9 @@ def figure_markdown(chart: model.Chart, caption: str, alt: str) -> MarkdownSafe:
 MAX_BARS = 15  # a bar chart past this is a table drawn badly; the table is in the brief
 
 
-def budget_bar_chart(facts: Any, max_bars: int = MAX_BARS) -> model.BarChart:
+def budget_bar_chart(
+    facts: Any, max_bars: int = MAX_BARS, labels: tuple[tuple[str, str], ...] = ()
+) -> model.BarChart:
     """Return the budget as bars in the reporting currency, in millions ("of which" nested).
 
     With more lines than `max_bars`, the largest programmes (each with its "of which" lines)
@@ -59,7 +61,8 @@ def budget_bar_chart(facts: Any, max_bars: int = MAX_BARS) -> model.BarChart:
         )
         for row in rows
     )
-    return model.BarChart(bars=bars, unit=f"{table.reporting_currency} million")
+    million = i18n.scale_word("million", str(facts.meta.language))
+    return model.BarChart(bars=bars, unit=f"{table.reporting_currency} {million}", labels=labels)
 
 
 def _largest_programmes(rows: list[Any], max_bars: int) -> list[Any]:
@@ -82,7 +85,9 @@ def _largest_programmes(rows: list[Any], max_bars: int) -> list[Any]:
     return [row for row in rows if row.id in kept or getattr(row, "parent", None) in kept]
 
 
-def timeline_milestones(facts: Any) -> model.TimelineChart:
+def timeline_milestones(
+    facts: Any, labels: tuple[tuple[str, str], ...] = ()
+) -> model.TimelineChart:
     """Return the facts' timeline as milestones placed on a fractional-year axis."""
     events = sorted(facts.timeline, key=lambda e: date_parts(e.date.sort_key))
     return model.TimelineChart(
@@ -91,7 +96,8 @@ def timeline_milestones(facts: Any) -> model.TimelineChart:
                 date=str(e.date.display), year=axis_year(e.date.sort_key), label=str(e.event)
             )
             for e in events
-        )
+        ),
+        labels=labels,
     )
 
 
@@ -122,13 +128,28 @@ def budget_chart(
     alt: str = "",
 ) -> MarkdownSafe:
     """Return the budget bar chart as a `::: figure` block (template function)."""
-    chart = budget_bar_chart(context["facts"])
+    words = _words(context)
+    chart = budget_bar_chart(context["facts"], labels=_labels(words))
     programmes = [r for r in context["facts"].budget_table().rows if not getattr(r, "parent", None)]
     shown = sum(1 for b in chart.bars if b.parent is None)
     if shown < len(programmes):
-        caption = f"{caption} (the {shown} largest of {len(programmes)} programmes)"
-    alt = alt or "Bar chart: " + "; ".join(f"{b.label}: {b.value_label}" for b in chart.bars)
+        language = str(context["facts"].meta.language)
+        more = i18n.gettext("(the %(shown)d largest of %(total)d programmes)", language)
+        more %= {"shown": shown, "total": len(programmes)}
+        caption = MarkdownSafe(f"{escape_markdown(caption)} {escape_markdown(more)}")
+    bars = "; ".join(f"{b.label}: {b.value_label}" for b in chart.bars)
+    alt = alt or f"{model.label_text(chart.labels, 'bar_chart')}: {bars}"
     return figure_markdown(chart, caption, alt)
+
+
+def _words(context: Context) -> Any:
+    """Return the render's Words (templating/words.py), or None outside a brief's render."""
+    return context.get("words")
+
+
+def _labels(words: Any) -> tuple[tuple[str, str], ...]:
+    """Return the writers' words in the render's language (English without a render)."""
+    return i18n.labels(words.catalog) if words is not None else ()
 
 
 @pass_context
@@ -136,6 +157,7 @@ def timeline_chart(
     context: Context, caption: str = "Timeline of milestones", alt: str = ""
 ) -> MarkdownSafe:
     """Return the timeline chart as a `::: figure` block (template function)."""
-    chart = timeline_milestones(context["facts"])
-    alt = alt or "Timeline: " + "; ".join(f"{m.date}: {m.label}" for m in chart.milestones)
+    chart = timeline_milestones(context["facts"], _labels(_words(context)))
+    events = "; ".join(f"{m.date}: {m.label}" for m in chart.milestones)
+    alt = alt or f"{model.label_text(chart.labels, 'timeline')}: {events}"
     return figure_markdown(chart, caption, alt)

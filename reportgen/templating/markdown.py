@@ -51,7 +51,18 @@ def mark_safe(value: Any) -> MarkdownSafe:
 
 
 def finalize(value: Any) -> str:
-    """Return what a template's `{{ value }}` writes: marked-safe markup, else escaped text."""
+    """Return what a template's `{{ value }}` writes: marked-safe markup, else escaped text.
+
+    Text that says it is in another language (a fact's fallback, see facts.text.ForeignText)
+    becomes a `[text]{lang=xx}` span, so writers can tag it.
+    """
     if value is None:
         return ""
+    lang = getattr(value, "lang", None)
+    if isinstance(lang, str) and _LANG.fullmatch(lang) and not is_safe(value):
+        text = escape_text(value)
+        return MarkdownSafe(f"[{text}]{{lang={lang}}}") if text else ""
     return escape_markdown(value)
+
+
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
