@@ -24,7 +24,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +61,36 @@ class BuiltBrief:
     facts_hash: str = ""  # SHA-256 of the facts bytes the brief was built from
     deps_hash: str = ""  # dependencies_hash() of its template, as used in content_hash
     warnings: tuple[str, ...] = ()  # a page budget broken (see reportgen.pagebudget)
+    language: str = ""  # the document's language ("hi-IN"); a diglot's first language
+    languages: tuple[str, ...] = ()  # every language it holds (two or more: a diglot)
+    stem: str = ""  # base name of its files: "<slug>", "<slug>.hi", "<slug>.diglot"
+
+    def file_name(self, fmt: str) -> str:
+        """Return the name of this brief's file in format `fmt` ("x.hi.pdf")."""
+        return f"{self.stem or self.slug}.{fmt}"
+
+
+def output_stem(slug: str, language: str, languages: Sequence[str], diglot: bool = False) -> str:
+    """Return the base name of a brief's files in one language (or of its diglot).
+
+    The brief's first language gets `<slug>` (the name a one-language brief always had);
+    every other language `<slug>.<language>` with the bare language ("hi") when that is
+    unambiguous among the brief's languages, else the whole tag ("en-us"); the diglot
+    `<slug>.diglot`. docs/languages.md lists these names; they are stable.
+    """
+    if diglot:
+        return f"{slug}.diglot"
+    if not languages or language == languages[0]:
+        return slug
+    base = language.split("-")[0].lower()
+    bases = [lang.split("-")[0].lower() for lang in languages]
+    return f"{slug}.{base if bases.count(base) == 1 else language.lower()}"
+
+
+def diglot_order(languages: Sequence[str]) -> list[str]:
+    """Return the languages in diglot order: Hindi first (as the Official Languages Rules
+    have Hindi and English versions printed), then the others in the brief's order."""
+    return sorted(languages, key=lambda lang: lang.split("-")[0].lower() != "hi")
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,8 @@ class OutputRecord:
     content_hash: str
     template: str
     reportgen_version: str = __version__
+    language: str = ""  # BCP 47 tag of the document ("hi-IN"; a diglot's first language)
+    languages: list[str] = field(default_factory=list)  # all it holds (2+ for a diglot)
 
 
 @dataclass
@@ -306,28 +338,51 @@ def build_brief(
     theme: Any = None,
     docx_page_numbers: bool = False,
     strict: bool = False,
+    language: str | None = None,
+    diglot: bool | str = False,
 ) -> BuiltBrief:
     """Return one brief rendered in each of `formats`, written into `out_dir` when given.
 
     `facts` is a Facts object, a path to a facts file, or the file's bytes; `formats` is
-    "pdf", "docx", "all" or a sequence of names. Raises a
-    UserError subclass for bad facts, an unknown template or a layout that cannot be set;
-    with `strict`, PageBudgetError for a PDF outside its template's page budget (else the
-    brief carries the warning).
+    "pdf", "docx", "all" or a sequence of names. `language` is one of the brief's
+    languages (default: its first); `diglot` (True, "stacked" or "columns") makes one
+    document of all its languages instead (or of the template's choice when the template
+    is a diglot one). Raises a UserError subclass for bad facts, an unknown template or a
+    layout that cannot be set; with `strict`, PageBudgetError for a PDF outside its
+    template's page budget (else the brief carries the warning).
     """
     from reportgen.pagebudget import PageBudgetError, budget_message
-    from reportgen.templating import build_document, find_template
+    from reportgen.templating import build_diglot, build_document, find_template
 
     formats = check_formats(formats)
     facts_obj, facts_bytes = _load(facts)
     template_name = template or facts_obj.meta.template
-    doc = build_document(facts_obj, template_name, list(templates_dirs), sandboxed=sandboxed)
+    languages = list(facts_obj.languages)
+    if language is not None and language not in languages:
+        raise UsageError(
+            f"{facts_obj.file}: language {language!r} is not one of the brief's"
+            f" languages ({', '.join(languages)})"
+        )
+    layout = diglot if isinstance(diglot, str) else ("stacked" if diglot else None)
+    layout = layout or find_template(template_name, list(templates_dirs)).diglot
+    if layout and len(languages) > 1:
+        chosen = diglot_order(languages)
+        doc = build_diglot(
+            facts_obj, template_name, list(templates_dirs), sandboxed=sandboxed,
+            languages=chosen, layout=layout,
+        )  # fmt: skip
+        view = facts_obj.for_language(chosen[0])
+    else:
+        chosen = [language or languages[0]]
+        view = facts_obj.for_language(chosen[0])
+        doc = build_document(view, template_name, list(templates_dirs), sandboxed=sandboxed)
+    stem = output_stem(view.meta.slug, chosen[0], languages, diglot=len(chosen) > 1)
     theme = theme or theme_for(template_name, templates_dirs)
     room: list[tuple[str, float]] = []
     outputs, pages = render_formats(
         doc, formats, theme, docx_page_numbers=docx_page_numbers, room=room
     )
-    meta = facts_obj.meta
+    meta = view.meta
     warnings: list[str] = []
     if "pdf" in pages:
         budget = find_template(template_name, list(templates_dirs)).pages
@@ -346,17 +401,20 @@ def build_brief(
         outputs=outputs,
         pages=pages,
         subtitle=meta.subtitle or "",
-        key_messages=tuple(facts_obj.key_messages),
+        key_messages=tuple(str(m) for m in view.key_messages),
         facts_hash=facts_hash,
         deps_hash=deps_hash,
         warnings=tuple(warnings),
+        language=chosen[0],
+        languages=tuple(chosen),
+        stem=stem,
     )
     if out_dir is not None:
         # Both formats are placed together or not at all.
         staged = StagedOutputs(Path(out_dir))
-        staged.stage(meta.slug, {f"{meta.slug}.{fmt}": data for fmt, data in outputs.items()})
+        staged.stage(stem, {brief.file_name(fmt): data for fmt, data in outputs.items()})
         staged.commit()
-        brief.paths.update({fmt: Path(out_dir) / f"{meta.slug}.{fmt}" for fmt in outputs})
+        brief.paths.update({fmt: Path(out_dir) / brief.file_name(fmt) for fmt in outputs})
     return brief
 
 
@@ -452,6 +510,8 @@ class _Job:
     templates_dirs: tuple[Path, ...]
     docx_page_numbers: bool = False
     strict: bool = False
+    languages: tuple[str, ...] = ()  # the languages asked for (empty: all the brief's)
+    diglot: str | None = None  # "stacked"/"columns": one diglot document instead
 
 
 @dataclass(frozen=True)
@@ -474,10 +534,7 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
     Nothing is written here: only the main process writes into the output folder.
     """
     try:
-        brief = build_brief(
-            job.facts_path, job.formats, job.template, job.templates_dirs,
-            docx_page_numbers=job.docx_page_numbers, strict=job.strict,
-        )  # fmt: skip
+        briefs = _render_languages(job)
     except FactsError as exc:
         return (str(exc), list(exc.problems))
     except UserError as exc:
@@ -486,9 +543,9 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
         return (f"{job.facts_path}: {exc.strerror or exc}", [])
     entries = []
     outputs = {}
-    for fmt, data in brief.outputs.items():
+    for brief, fmt, data in ((b, f, d) for b in briefs for f, d in b.outputs.items()):
         record = OutputRecord(
-            path=f"{brief.slug}.{fmt}",
+            path=brief.file_name(fmt),
             format=fmt,
             sha256=sha256_bytes(data),
             bytes=len(data),
@@ -502,15 +559,57 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
             facts_hash=brief.facts_hash,
             content_hash=brief.content_hash,
             template=brief.template,
+            language=brief.language,
+            languages=list(brief.languages),
         )
         extra = {
             "deps_hash": brief.deps_hash,
             "template_asked": job.template,
             "warnings": list(brief.warnings),  # repeated while the brief stays current
+            "languages_asked": list(job.languages),
+            "diglot_asked": job.diglot,
         }
         entries.append(asdict(record) | extra)
         outputs[record.path] = data
-    return _Rendered(entries, outputs, brief.warnings)
+    return _Rendered(entries, outputs, tuple(w for b in briefs for w in b.warnings))
+
+
+def _render_languages(job: _Job) -> list[BuiltBrief]:
+    """Return the briefs of one facts file: one per language asked for, or its diglot."""
+    from reportgen.facts import load_facts
+
+    if not job.facts_path.is_file():
+        raise UsageError(f"{job.facts_path}: no such facts file")
+    facts = load_facts(job.facts_path)  # read once; each language is a view of it
+    options: dict[str, Any] = {"docx_page_numbers": job.docx_page_numbers, "strict": job.strict}
+    args = (facts, job.formats, job.template, job.templates_dirs)
+    if job.diglot:
+        chosen = list(job.languages) or None
+        if chosen:
+            facts = _only_languages(facts, chosen)
+            args = (facts, *args[1:])
+        return [build_brief(*args, diglot=job.diglot, **options)]
+    wanted = list(job.languages) or list(facts.languages)
+    unknown = [lang for lang in wanted if lang not in facts.languages]
+    if unknown:
+        raise UsageError(
+            f"language {', '.join(unknown)} is not one of the brief's languages"
+            f" ({', '.join(facts.languages)})"
+        )
+    return [build_brief(*args, language=lang, **options) for lang in wanted]
+
+
+def _only_languages(facts: Any, languages: list[str]) -> Any:
+    """Return facts whose published languages are narrowed to `languages` (for a diglot)."""
+    unknown = [lang for lang in languages if lang not in facts.languages]
+    if unknown:
+        raise UsageError(
+            f"language {', '.join(unknown)} is not one of the brief's languages"
+            f" ({', '.join(facts.languages)})"
+        )
+    narrowed = facts.model_copy()
+    narrowed.meta = facts.meta.model_copy(update={"languages": list(languages)})
+    return narrowed
 
 
 ProgressFn = Callable[[str, Path, int, int], None]
@@ -528,8 +627,14 @@ def build_folder(
     progress: ProgressFn | None = None,
     docx_page_numbers: bool = False,
     strict: bool = False,
+    languages: Sequence[str] = (),
+    diglot: bool | str = False,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
+
+    Each brief is built in each of its languages (`<slug>.pdf` for the first, `<slug>.hi.pdf`
+    ...), or only in `languages`; with `diglot` (True, "stacked" or "columns") as one diglot
+    document of its languages instead (`<slug>.diglot.pdf`).
 
     One invalid facts file does not stop the others: every valid brief is built, every
     failure is reported, and the report's exit code is 2 when anything failed. Raise
@@ -553,7 +658,10 @@ def build_folder(
     with output_lock(out_dir):
         try:
             dirs = tuple(map(Path, templates_dirs))
-            plan = _Options(formats, template, dirs, docx_page_numbers, strict)
+            layout = diglot if isinstance(diglot, str) else ("stacked" if diglot else None)
+            plan = _Options(
+                formats, template, dirs, docx_page_numbers, strict, tuple(languages), layout
+            )
             report = _build_locked(files, out_dir, plan, force, jobs, progress)
         finally:
             if created:
@@ -571,6 +679,8 @@ class _Options:
     templates_dirs: tuple[Path, ...]
     docx_page_numbers: bool
     strict: bool = False
+    languages: tuple[str, ...] = ()
+    diglot: str | None = None
 
 
 def _build_locked(
@@ -660,9 +770,15 @@ def _plan(
         entries = [
             e
             for e in by_facts.get(facts_key(path), [])
-            if e.get("format") in formats and e.get("template_asked") == template
+            if e.get("format") in formats
+            and e.get("template_asked") == template
+            and list(e.get("languages_asked") or []) == list(options.languages)
+            and e.get("diglot_asked") == options.diglot
         ]
-        if not force and len(entries) == len(formats) and path.is_file():
+        # one entry per format and language: every format present, in equal numbers
+        counts = {fmt: sum(e.get("format") == fmt for e in entries) for fmt in formats}
+        complete = len(set(counts.values())) == 1 and min(counts.values()) > 0
+        if not force and complete and path.is_file():
             name = entries[0].get("template", "")
             if name not in deps_cache:
                 deps_cache[name] = _safe_deps_hash(name, dirs)
@@ -672,7 +788,7 @@ def _plan(
                 current[path] = entries
                 continue
         job = _Job(path, formats, template, dirs, options.docx_page_numbers, options.strict)
-        todo.append(job)
+        todo.append(replace(job, languages=options.languages, diglot=options.diglot))
     return todo, current
 
 

@@ -128,6 +128,8 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
         "reportgen build",
         "reportgen build facts/x.yaml --format pdf --out dist/",
         "reportgen build facts --out output -q --keep-going",
+        "reportgen build facts/x.yaml --lang hi-IN",
+        "reportgen build facts/x.yaml --diglot columns",
     )
 )
 @click.argument("facts", nargs=-1, type=click.Path(path_type=Path))
@@ -170,6 +172,23 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     help="A brief outside its template's page budget (pages: {min, max}) fails instead of "
     "being built with a warning.",
 )
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="LANG",
+    help="Build only this one of each brief's languages (repeatable; default: all of"
+    " meta.languages, <slug>.pdf for the first, <slug>.hi.pdf ... for the others).",
+)
+@click.option(
+    "--diglot",
+    type=click.Choice(["stacked", "columns"]),
+    is_flag=False,
+    flag_value="stacked",
+    default=None,
+    help="Write one document holding every language, section by section: Hindi first, then"
+    " English (stacked, the default) or side by side (columns); named <slug>.diglot.pdf.",
+)
 def build(
     facts: tuple[Path, ...],
     fmt: str,
@@ -182,6 +201,8 @@ def build(
     keep_going: bool,
     docx_page_numbers: bool,
     strict: bool,
+    languages: tuple[str, ...],
+    diglot: str | None,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
@@ -213,6 +234,8 @@ def build(
             progress=progress,
             docx_page_numbers=docx_page_numbers,
             strict=strict,
+            languages=languages,
+            diglot=diglot or False,
         )
     finally:
         close()

@@ -132,6 +132,10 @@ class ForeignText(str):
         self.lang = lang
         return self
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        """Return the arguments that rebuild this text (for copy and pickle)."""
+        return (str(self), self.lang)
+
 
 def base_language(tag: str) -> str:
     """Return the language subtag of a locale code ("hi" for "hi-IN" or "hi_IN")."""

@@ -2,7 +2,10 @@
 
 The build layer and the service call only these names:
 
-- `build_document(facts, template=None, templates_dirs=(), *, sandboxed=False) -> Document`
+- `build_document(facts, template=None, templates_dirs=(), *, sandboxed=False, language=None)`
+  `-> Document` (one language; default: the facts' own)
+- `build_diglot(facts, template=None, templates_dirs=(), *, languages=(), layout=None)`
+  `-> Document` (every language in one document, section by section)
 - `render_markdown(facts, template=None, templates_dirs=(), *, sandboxed=False) -> str`
 - `list_templates(templates_dirs=()) -> list[TemplateInfo]`
 - `find_template(name, templates_dirs=()) -> TemplateInfo`
@@ -22,10 +25,16 @@ from reportgen.templating.discovery import (
     template_files,
     template_problems,
 )
-from reportgen.templating.document import build_document, meta_from_facts, render_markdown
+from reportgen.templating.document import (
+    build_diglot,
+    build_document,
+    meta_from_facts,
+    render_markdown,
+)
 
 __all__ = [
     "TemplateInfo",
+    "build_diglot",
     "build_document",
     "find_template",
     "list_templates",

@@ -38,6 +38,7 @@ class TemplateInfo:
     source: str  # "bundled" or "user"
     entry: str = DEFAULT_ENTRY
     pages: tuple[int, int] | None = None  # (min, max) pages the output should fill
+    diglot: str | None = None  # "stacked" or "columns": the template makes one diglot document
 
     @property
     def entry_name(self) -> str:
@@ -153,7 +154,18 @@ def _read_info(folder: Path, source: str) -> TemplateInfo:
         source=source,
         entry=entry,
         pages=_pages(data.get("pages"), path),
+        diglot=_diglot(data.get("diglot"), path),
     )
+
+
+def _diglot(value: Any, path: Path) -> str | None:
+    """Return the diglot layout a template asks for (`diglot: columns`), or None."""
+    if value in (None, False):
+        return None
+    layout = "stacked" if value is True else str(value)
+    if layout not in ("stacked", "columns"):
+        raise TemplateError(f"{path}: diglot must be stacked or columns, not {value!r}")
+    return layout
 
 
 def _pages(value: Any, path: Path) -> tuple[int, int] | None:

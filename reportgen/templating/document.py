@@ -14,6 +14,7 @@ from typing import Any
 
 from reportgen import i18n, model
 from reportgen.reader import read_markdown
+from reportgen.templating.diglot import diglot_document
 from reportgen.templating.discovery import TemplateInfo, find_template, template_files
 from reportgen.templating.env import make_environment, render_template
 from reportgen.templating.words import Words, template_catalogs, words_for
@@ -86,6 +87,26 @@ def build_document(
     text, facts, words = _render(facts, template, templates_dirs, sandboxed, language)
     meta = meta_from_facts(facts, i18n.labels(words.catalog))
     return read_markdown(text, meta)
+
+
+def build_diglot(
+    facts: Any,
+    template: str | None = None,
+    templates_dirs: Sequence[Path] = (),
+    *,
+    sandboxed: bool = False,
+    languages: Sequence[str] = (),
+    layout: str | None = None,
+) -> model.Document:
+    """Return one document with the brief in each of `languages` (default: all the brief's),
+    section by section: `layout` "stacked" (default, or the template's) or "columns"."""
+    info = find_template(template or str(facts.meta.template), templates_dirs)
+    chosen = list(languages) or list(getattr(facts, "languages", None) or [facts.meta.language])
+    docs = [
+        build_document(facts, info.name, templates_dirs, sandboxed=sandboxed, language=lang)
+        for lang in chosen
+    ]
+    return diglot_document(docs, layout or info.diglot or "stacked")
 
 
 def meta_from_facts(facts: Any, labels: tuple[tuple[str, str], ...] = ()) -> model.Meta:

@@ -268,7 +268,7 @@ class PdfVisitor:
         gap = 14.0
         col_w = (self.width - gap * (count - 1)) / count
         data = [
-            [self.visit_div(row[i], col_w) if i < len(row) else "" for i in range(count)]
+            [_unkept(self.visit_div(row[i], col_w)) if i < len(row) else "" for i in range(count)]
             for row in node.rows
         ]
         grid = tag_layout(
@@ -282,7 +282,7 @@ class PdfVisitor:
                         ("RIGHTPADDING", (0, 0), (-2, -1), gap),
                         ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
                         ("TOPPADDING", (0, 0), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                     ]
                 ),
             )
@@ -296,6 +296,18 @@ def _ancestry(elem: StructElem | None) -> list[StructElem]:
     while elem is not None:
         out.append(elem)
         elem = elem.parent
+    return out
+
+
+def _unkept(flowables: list[Flowable]) -> list[Flowable]:
+    """Return flowables with KeepTogether groups opened (a table cell never splits anyway,
+    and KeepTogether cannot measure itself inside one)."""
+    out: list[Flowable] = []
+    for flowable in flowables:
+        if isinstance(flowable, KeepTogether):
+            out.extend(_unkept(list(flowable._content)))
+        else:
+            out.append(flowable)
     return out
 
 
