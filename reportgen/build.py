@@ -143,13 +143,14 @@ def sha256_bytes(data: bytes) -> str:
 
 @cache
 def _code_and_fonts_hash() -> str:
-    """Return a hash of reportgen's version, its Python sources and its fonts.
+    """Return a hash of reportgen's version, its Python sources, its fonts and its catalogs.
 
     Hashing the sources (not only the version string) means a changed writer invalidates
     the cache even before a release bumps the version; it costs a few milliseconds once.
     """
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")) + sorted(FONT_DIR.glob("*.ttf")):
+    catalogs = sorted((PACKAGE_DIR / "locale").rglob("*.po"))
+    for path in sorted(PACKAGE_DIR.rglob("*.py")) + sorted(FONT_DIR.glob("*.ttf")) + catalogs:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
