@@ -134,6 +134,7 @@ class Theme:
     margins_mm: tuple[float, float, float, float] = (20.0, 18.0, 20.0, 18.0)
     logo: bytes | None = None  # PNG bytes of an organisation logo, if any
     embed_fonts: bool = True  # the DOCX carries its fonts (full files, obfuscated as Word does)
+    docx_charts: str = "native"  # "native": Word charts with their workbook; "picture": PNGs
 
     def page_mm(self) -> tuple[float, float]:
         """Return (width, height) of the page in millimetres."""

@@ -31,7 +31,8 @@ THEME_FILE = "theme.yaml"
 MAX_LOGO_BYTES = 2_000_000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _HEX = re.compile(r"#?[0-9A-Fa-f]{6}")
-_SECTIONS = ("fonts", "palette", "sizes", "spacing", "page", "logo")
+_SECTIONS = ("fonts", "palette", "sizes", "spacing", "page", "logo", "docx")
+DOCX_CHARTS = ("native", "picture")
 
 # The families a theme may name: the TrueType files inside the package, never the system's.
 FONT_FAMILIES: dict[str, FontFamily] = {
@@ -147,6 +148,7 @@ class _Checker:
             margins_mm=margins,
             logo=self.logo(data.get("logo")),
             embed_fonts=self.embed(data.get("fonts"), base.embed_fonts),
+            docx_charts=self.docx(data.get("docx"), base.docx_charts),
         )
         self.contrast(palette, data.get("palette"))
         return theme
@@ -240,6 +242,20 @@ class _Checker:
             self.problem("fonts.embed", f"must be true or false, not {_kind(value['embed'])}")
             return base
         return bool(value["embed"])
+
+    def docx(self, value: Any, base: str) -> str:
+        """Return `docx.charts`: native Word charts or pictures in the DOCX."""
+        if value is None:
+            return base
+        if not isinstance(value, dict):
+            self.problem("docx", f"must be a mapping such as 'charts: picture', not {_kind(value)}")
+            return base
+        self.unknown_keys(value, ("charts",), "docx")
+        charts = value.get("charts", base)
+        if charts not in DOCX_CHARTS:
+            self.problem("docx.charts", f"{charts!r}: use one of {', '.join(DOCX_CHARTS)}")
+            return base
+        return str(charts)
 
     def page(self, value: Any, base: Theme) -> tuple[str, tuple[float, float, float, float]]:
         """Return (page size, margins in mm) from the `page` section."""

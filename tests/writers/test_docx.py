@@ -387,13 +387,13 @@ def test_tabs_and_newlines_become_word_tabs_and_breaks() -> None:
 # ---------------------------------------------------------------- figures
 
 
-def test_figure_picture_has_alt_text_and_caption(word: docx.document.Document) -> None:
+def test_figure_chart_has_alt_text_and_caption(word: docx.document.Document) -> None:
     pytest.importorskip("reportgen.writers.charts")
     doc_pr = word.element.body.xpath(".//wp:docPr")
     assert len(doc_pr) == 1
     assert doc_pr[0].get("descr") == doc_pr[0].get("title") == "Bar chart of programme budgets"
-    images = [p for p in word.part.package.iter_parts() if p.partname.endswith(".png")]
-    assert len(images) == 1 and images[0].blob.startswith(b"\x89PNG")
+    charts = [p for p in word.part.package.iter_parts() if p.partname.startswith("/word/charts/")]
+    assert len(charts) == 1  # a native chart (tests/word/test_native_charts.py)
     texts = [(p.style.name, p.text) for p in word.paragraphs]
     caption = texts.index(("Caption", "Figure 1: Programme budgets in US dollars"))
     assert word.paragraphs[caption - 1]._p.xpath(".//w:drawing")
@@ -495,6 +495,15 @@ def test_links_are_never_nested() -> None:
     body = docx.Document(io.BytesIO(data)).element.body
     assert not body.xpath(".//w:hyperlink//w:hyperlink")
     assert "see [1]" in body.xpath("string(.//w:hyperlink[@r:id])")
+
+
+def test_figure_as_a_picture_when_the_theme_asks(brief: m.Document) -> None:
+    from reportgen.theme import default_theme
+
+    theme = dataclasses.replace(default_theme(), docx_charts="picture")
+    word = docx.Document(io.BytesIO(write_docx(brief, theme)))
+    images = [p for p in word.part.package.iter_parts() if p.partname.endswith(".png")]
+    assert len(images) == 1 and images[0].blob.startswith(b"\x89PNG")
 
 
 def test_picture_paragraph_has_single_line_spacing() -> None:

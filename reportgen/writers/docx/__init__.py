@@ -42,7 +42,7 @@ def write_docx(
     families = list(visitor.fonts_used)
     fonts = fontembed.embedded_fonts(theme, families) if theme.embed_fonts else []
     members: list[tuple[str, bytes]] = [
-        ("[Content_Types].xml", package.content_types()),
+        ("[Content_Types].xml", package.content_types(len(visitor.rels.charts))),
         ("_rels/.rels", package.package_rels()),
         ("docProps/core.xml", package.core_properties(meta, clean_text)),
         ("docProps/app.xml", package.app_properties()),
@@ -60,6 +60,7 @@ def write_docx(
             clean_text(meta.organisation), width, meta.label("page_of"))),
     ]  # fmt: skip
     members += [(f"word/{name}", png) for _, name, png in visitor.rels.images]
+    members += visitor.rels.chart_members()
     if fonts:
         members.append(("word/_rels/fontTable.xml.rels", fontembed.font_table_rels(fonts)))
         members += [(f"word/{font.part}", font.data) for font in fonts]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from reportgen import model as m
 from reportgen.theme import Theme
 from reportgen.writers.docx import styles as st
-from reportgen.writers.docx.ooxml import PPR_ORDER, clean_text, put, sub
+from reportgen.writers.docx.ooxml import PPR_ORDER, clean_text, put, qn, sub
 from reportgen.writers.docx.styles import theme_key
 
 if TYPE_CHECKING:
@@ -68,6 +70,40 @@ def picture_paragraph(v: DocxVisitor, png: bytes, width_pt: float, node: m.Figur
     return image_paragraph(v, png, width_pt, node.alt, f"figure{node.number}", jc="center")
 
 
+def chart_paragraph(v: DocxVisitor, part: Any, width_pt: float, node: m.Figure) -> Any:
+    """Return a centred paragraph holding a native chart part, its alt text in descr and title.
+
+    `part` is a nativecharts.ChartPart; the chart is `width_pt` wide and its own height.
+    """
+    from reportgen.writers.docx.nativecharts import CHART_URI
+
+    rid = v.rels.chart(part.xml, part.xlsx)
+    cx, cy = round(width_pt * EMU_PER_PT), round(part.height_pt * EMU_PER_PT)
+    p, inline = _inline(v, cx, cy, clean_text(node.alt), f"figure{node.number}", "center")
+    graphic_data = sub(sub(inline, "a:graphic"), "a:graphicData")
+    graphic_data.set("uri", CHART_URI)
+    ref = etree.SubElement(graphic_data, f"{{{CHART_URI}}}chart", nsmap={"c": CHART_URI})
+    ref.set(qn("r:id"), rid)
+    return p
+
+
+def _inline(v: DocxVisitor, cx: int, cy: int, alt: str, name: str, jc: str) -> tuple[Any, Any]:
+    """Return (paragraph, wp:inline) of an inline drawing `cx` x `cy` EMU with alt text."""
+    v.drawing_id += 1
+    p = v.paragraph(st.NORMAL, jc=jc, keep_next=True)
+    # Single line spacing: a multiple below 1 (the theme's leading) would crop the drawing.
+    put(p[0], "w:spacing", PPR_ORDER, {"w:before": "80", "w:after": "0", "w:line": "240",
+                                       "w:lineRule": "auto"})  # fmt: skip
+    inline = sub(sub(sub(p, "w:r"), "w:drawing"), "wp:inline")
+    for key in ("distT", "distB", "distL", "distR"):
+        inline.set(key, "0")
+    sub(inline, "wp:extent").attrib.update({"cx": str(cx), "cy": str(cy)})
+    doc_pr = sub(inline, "wp:docPr")
+    doc_pr.attrib.update({"id": str(v.drawing_id), "name": name, "descr": alt, "title": alt})
+    sub(inline, "wp:cNvGraphicFramePr")
+    return p, inline
+
+
 def image_paragraph(
     v: DocxVisitor, png: bytes, width_pt: float, alt: str, name: str, jc: str = "center"
 ) -> Any:
@@ -80,22 +116,11 @@ def image_paragraph(
     cx = round(width_pt * EMU_PER_PT)
     cy = round(cx * px_h / max(px_w, 1))
     rid = v.rels.image(png)
-    v.drawing_id += 1
-    ident = str(v.drawing_id)
     alt = clean_text(alt)
-    p = v.paragraph(st.NORMAL, jc=jc, keep_next=True)
-    # Single line spacing: a multiple below 1 (the theme's leading) would crop the picture.
-    put(p[0], "w:spacing", PPR_ORDER, {"w:before": "80", "w:after": "0", "w:line": "240",
-                                       "w:lineRule": "auto"})  # fmt: skip
-    drawing = sub(sub(p, "w:r"), "w:drawing")
-    inline = sub(drawing, "wp:inline")
-    for key in ("distT", "distB", "distL", "distR"):
-        inline.set(key, "0")
-    sub(inline, "wp:extent").attrib.update({"cx": str(cx), "cy": str(cy)})
-    doc_pr = sub(inline, "wp:docPr")
-    doc_pr.attrib.update({"id": ident, "name": name, "descr": alt, "title": alt})
-    frame = sub(sub(inline, "wp:cNvGraphicFramePr"), "a:graphicFrameLocks")
-    frame.set("noChangeAspect", "1")
+    p, inline = _inline(v, cx, cy, alt, name, jc)
+    ident = str(v.drawing_id)
+    frame = inline.find(qn("wp:cNvGraphicFramePr"))
+    sub(frame, "a:graphicFrameLocks").set("noChangeAspect", "1")
     graphic_data = sub(sub(inline, "a:graphic"), "a:graphicData")
     graphic_data.set("uri", "http://schemas.openxmlformats.org/drawingml/2006/picture")
     pic = sub(graphic_data, "pic:pic")

@@ -14,6 +14,9 @@ EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
 _INVALID = re.compile(r"[^A-Za-z0-9_]")
 _REL_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 _REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_REL_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+_REL_PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+_PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def bookmark_name(anchor: str) -> str:
@@ -68,6 +71,7 @@ class Relationships:
     def __init__(self) -> None:
         self._links: dict[str, str] = {}  # url -> rId
         self.images: list[tuple[str, str, bytes]] = []  # (rId, part name, png bytes)
+        self.charts: list[tuple[str, int, bytes, bytes]] = []  # (rId, number, xml, xlsx)
 
     def link(self, url: str) -> str:
         """Return the relationship id of an external hyperlink (one per distinct URL)."""
@@ -83,6 +87,28 @@ class Relationships:
         self.images.append((rid, f"media/image{n}.png", png))
         return rid
 
+    def chart(self, xml: bytes, xlsx: bytes) -> str:
+        """Return the relationship id of a new chart part (word/charts/chartN.xml)."""
+        n = len(self.charts) + 1
+        rid = f"rIdChart{n}"
+        self.charts.append((rid, n, xml, xlsx))
+        return rid
+
+    def chart_members(self) -> list[tuple[str, bytes]]:
+        """Return the zip members of the charts: each part, its rels, its workbook."""
+        out: list[tuple[str, bytes]] = []
+        for _, n, xml, xlsx in self.charts:
+            book = f"embeddings/Microsoft_Excel_Worksheet{n}.xlsx"
+            rels = (
+                "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                f'<Relationships xmlns="{_PKG_R}"><Relationship Id="rId1" Type="{_REL_PACKAGE}"'
+                f' Target="../{book}"/></Relationships>'
+            )
+            out += [(f"word/charts/chart{n}.xml", xml),
+                    (f"word/charts/_rels/chart{n}.xml.rels", rels.encode()),
+                    (f"word/{book}", xlsx)]  # fmt: skip
+        return out
+
     def xml_entries(self) -> str:
         """Return the Relationship elements for the links and images, in creation order."""
         out = [
@@ -93,5 +119,9 @@ class Relationships:
         out += [
             f'<Relationship Id="{rid}" Type="{_REL_IMAGE}" Target="{name}"/>'
             for rid, name, _ in self.images
+        ]
+        out += [
+            f'<Relationship Id="{rid}" Type="{_REL_CHART}" Target="charts/chart{n}.xml"/>'
+            for rid, n, _, _ in self.charts
         ]
         return "".join(out)

@@ -25,6 +25,7 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+_DML = "application/vnd.openxmlformats-officedocument.drawingml"
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 _OVERRIDES: tuple[tuple[str, str], ...] = (
@@ -106,10 +107,16 @@ def lang_xml_attributes(language: str) -> str:
     return " ".join(f'{k}="{attrs[k]}"' for k in order if k in attrs)
 
 
-def content_types() -> bytes:
-    """Return [Content_Types].xml (PNG and font parts are declared even when absent)."""
+def content_types(charts: int = 0) -> bytes:
+    """Return [Content_Types].xml for a document with `charts` chart parts.
+
+    PNG, font and workbook parts are declared by extension even when absent.
+    """
+    overrides = list(_OVERRIDES) + [
+        (f"/word/charts/chart{n}.xml", f"{_DML}.chart+xml") for n in range(1, charts + 1)
+    ]
     items = "".join(
-        f'<Override PartName="{name}" ContentType="{ctype}"/>' for name, ctype in _OVERRIDES
+        f'<Override PartName="{name}" ContentType="{ctype}"/>' for name, ctype in overrides
     )
     return (
         f'{_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -117,6 +124,8 @@ def content_types() -> bytes:
         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
         '<Default Extension="png" ContentType="image/png"/><Default Extension="odttf" '
         'ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/>'
+        '<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet"/>'
         f"{items}</Types>"
     ).encode()
 
@@ -238,7 +247,7 @@ def write_zip(members: list[tuple[str, bytes]]) -> bytes:
     A small writer of our own rather than `zipfile`: it always writes the same headers
     (DOS date 1980-01-01, mode 0644, no extra fields), and it can reuse the deflated bytes
     of parts that are the same in every document (theme, styles, content types), which
-    saves most of the compression time of a brief. PNG members are stored, XML deflated
+    saves most of the compression time of a brief. PNG and workbook members are stored, XML deflated
     at level 6.
     """
     out = bytearray()
@@ -246,7 +255,7 @@ def write_zip(members: list[tuple[str, bytes]]) -> bytes:
     for name, data in members:
         raw = name.encode("ascii")
         shared = name in _SHARED or name.startswith("word/fonts/")
-        method, crc, packed = _packed(data, name.endswith(".png"), shared)
+        method, crc, packed = _packed(data, name.endswith((".png", ".xlsx")), shared)
         header = struct.pack(
             "<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, _DOS_DATE, crc, len(packed),
             len(data), len(raw), 0,

@@ -241,12 +241,28 @@ class DocxVisitor:
         self.out.append(self.spacer(self.theme.spacing.block_after))
 
     def visit_figure(self, node: m.Figure) -> None:
-        """Append the chart picture (with alt text) and its caption."""
-        from reportgen.writers.docx.figures import chart_png, picture_paragraph
+        """Append the chart (a native Word chart, else a picture; with alt text), its caption.
 
-        png = chart_png(node.chart, self.theme, self.text_width_pt)
-        if png is not None:
-            self.out.append(picture_paragraph(self, png, self.text_width_pt, node))
+        The budget chart is a native chart unless the theme asks for pictures (`docx.charts:
+        picture`) or python-pptx is missing; the timeline is always a picture, since no Word
+        chart type draws dated milestones with their labels.
+        """
+        from reportgen.writers.docx import nativecharts
+        from reportgen.writers.docx.figures import chart_paragraph, chart_png, picture_paragraph
+
+        native = (
+            isinstance(node.chart, m.BarChart)
+            and bool(node.chart.bars)
+            and self.theme.docx_charts == "native"
+            and nativecharts.available()
+        )
+        if native:
+            part = nativecharts.bar_chart_part(node.chart, self.theme, self.text_width_pt)
+            self.out.append(chart_paragraph(self, part, self.text_width_pt, node))
+        else:
+            png = chart_png(node.chart, self.theme, self.text_width_pt)
+            if png is not None:
+                self.out.append(picture_paragraph(self, png, self.text_width_pt, node))
         p = self.paragraph(st.CAPTION)
         self.inlines(p, node.caption, PLAIN)
         self.out.append(p)
