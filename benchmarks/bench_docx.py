@@ -1,17 +1,17 @@
-"""DOCX writer: what embedded fonts and native charts cost, interleaved, varied content.
+"""Warm DOCX renders: native charts, embedded fonts and docxtpl, interleaved, varied content.
 
     python benchmarks/bench_docx.py [--renders N]
 
-Every render writes a different brief (its title and budget amounts vary, so its charts
-differ too and no chart cache helps). The variants of one round run back to back, in a
-rotating order, so machine load falls on all of them alike. Prints median and spread of
+Every render starts from facts bytes that differ (title and budget amounts, so the charts
+differ too and no chart cache helps) and ends with the DOCX bytes; docxtpl fills the
+reference template of benchmarks/peers from the same facts. The variants of one round run
+back to back, in a rotating order, so machine load falls on all of them alike. Prints median and spread of
 milliseconds per render and the median file size, ratios against the first variant first.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import dataclasses
 import statistics
 import sys
@@ -19,42 +19,30 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "facts" / "india-us-critical-minerals.yaml"
 sys.path.insert(0, str(ROOT))
 
-
-def documents(count: int) -> list[object]:
-    """Return `count` seed briefs as document models, each with its own title and amounts."""
-    from reportgen.facts import parse_facts
-    from reportgen.templating import build_document
-
-    seed = yaml.safe_load(SEED.read_text(encoding="utf-8"))
-    out = []
-    for n in range(count):
-        data = copy.deepcopy(seed)
-        data["meta"]["title"] = f"Critical minerals brief no. {n}"
-        for line in data["budget"]["programmes"]:
-            line["amount"] = line["amount"] + 7 * n + (0 if line.get("parent") else 40)
-        facts = parse_facts(yaml.safe_dump(data, allow_unicode=True).encode())
-        out.append(build_document(facts, None))
-    return out
+from benchmarks.variants import fresh_seed  # noqa: E402
 
 
-def variants() -> dict[str, Callable[[object], bytes]]:
-    """Return the DOCX writer set up each way being compared, by name."""
-    from reportgen.theme import default_theme
-    from reportgen.writers.docx import write_docx
+def variants() -> dict[str, Callable[[bytes], bytes]]:
+    """Return each way of writing the brief's DOCX from facts bytes, by name."""
+    from benchmarks.peers.render import docxtpl_brief
+    from reportgen.build import build_brief, theme_for
 
-    house = default_theme()
+    house = theme_for("policy-brief")
+    pictures = dataclasses.replace(house, docx_charts="picture")
     named = dataclasses.replace(house, embed_fonts=False)
-    found: dict[str, Callable[[object], bytes]] = {
-        "fonts embedded (default)": lambda doc: write_docx(doc, house),  # type: ignore[arg-type]
-        "fonts named only (fonts.embed: false)": lambda doc: write_docx(doc, named),  # type: ignore
+
+    def reportgen_docx(theme: object) -> Callable[[bytes], bytes]:
+        return lambda facts: build_brief(facts, ("docx",), theme=theme).outputs["docx"]
+
+    return {
+        "reportgen: native chart, fonts embedded (default)": reportgen_docx(house),
+        "reportgen: chart pictures (as before), fonts embedded": reportgen_docx(pictures),
+        "reportgen: native chart, fonts named only": reportgen_docx(named),
+        "docxtpl 0.20 (peer, benchmarks/peers)": docxtpl_brief,
     }
-    return found
 
 
 def main() -> None:
@@ -64,8 +52,8 @@ def main() -> None:
     args = parser.parse_args()
     ways = variants()
     names = list(ways)
-    # A brief of its own for every render: no variant reuses a chart another one drew.
-    docs = documents(args.renders * len(names) + 1)
+    # Facts of their own for every render: no variant reuses a chart another one drew.
+    docs = [fresh_seed(n) for n in range(args.renders * len(names) + 1)]
     for name in names:  # warm: imports, styles, fonts read once per process
         ways[name](docs[-1])
     times: dict[str, list[float]] = {name: [] for name in names}

@@ -23,6 +23,8 @@ PARTS: dict[str, tuple[str, str]] = {
     "pypdfium2": ("pypdfium2", "page pictures (charts in DOCX, thumbnails, preview)"),
     "anyascii": ("anyascii", "slugs of non-Latin titles"),
     "docx": ("python-docx", "DOCX output"),
+    "pptx": ("python-pptx", "native charts in DOCX output"),
+    "xlsxwriter": ("XlsxWriter", "native charts in DOCX output"),
     "reportlab": ("reportlab", "PDF output"),
     "uharfbuzz": ("uharfbuzz", "text shaping in PDF output"),
     "babel": ("Babel", "number and date formats"),
