@@ -5,8 +5,8 @@
 Every render starts from facts bytes that differ (title and budget amounts, so the charts
 differ too and no chart cache helps) and ends with the DOCX bytes; docxtpl fills the
 reference template of benchmarks/peers from the same facts. The variants of one round run
-back to back, in a rotating order, so machine load falls on all of them alike. Prints median and spread of
-milliseconds per render and the median file size, ratios against the first variant first.
+back to back, in a rotating order, so machine load falls on all of them alike. Prints the
+median and spread of milliseconds per render and the median file size, ratios first.
 """
 
 from __future__ import annotations
