@@ -2,7 +2,8 @@
 
 The order of writes is what keeps the folder whole if the process is killed at any moment:
 
-1. new dated copies (`<slug>-<date>.pdf`): new names, nothing refers to them yet;
+1. new dated copies (`<slug>-<date>.pdf`) and first-page thumbnails (`<slug>-<date>.png`):
+   new names, nothing refers to them yet;
 2. the published history (`.reportgen-publish.json`);
 3. if a stable name is about to change, an interim SHA256SUMS that leaves those names out
    (so `sha256sum -c` passes while they change);
@@ -18,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from reportgen.fileio import write_atomic
 from reportgen.folderlock import output_lock
+from reportgen.pagepictures import thumbnail
 from reportgen.publish.checksums import render_sums
 from reportgen.publish.feed import render_feed
 from reportgen.publish.index_page import render_index
@@ -32,6 +34,7 @@ from reportgen.publish.manifest import Output, PublishError, read_manifest
 from reportgen.publish.state import (
     DistState,
     PublishedFile,
+    Thumbnail,
     Version,
     load_state,
     save_state,
@@ -134,9 +137,10 @@ def _publish_locked(
             state.versions.append(version)
             report.new_versions.append(NewVersion(slug, version.title, _names(version)))
 
+    thumbnails = _add_thumbnails(state, dist, new_files)  # new names too: step 1
     for name, payload in new_files.items():
         report.written.append(write_atomic(dist / name, payload))
-    if report.new_versions:
+    if report.new_versions or thumbnails:
         report.written.append(save_state(dist, state))
 
     stale = [name for name, payload in sources.items() if _digest_of(dist / name) != _sha(payload)]
@@ -209,6 +213,34 @@ def _new_version(
     )
 
 
+def _add_thumbnails(state: DistState, dist: Path, new_files: dict[str, bytes]) -> int:
+    """Give the newest version of each brief a picture of its first page; return how many.
+
+    A picture is made once per version, from its dated PDF (`<slug>-<date>.png` beside it),
+    and recorded in the history, so later runs neither render nor write it again. Versions
+    published before thumbnails existed get theirs on the next publish.
+    """
+    made = 0
+    for version in state.latest_per_slug():
+        pdf = version.file("pdf")
+        if version.thumbnail is not None or pdf is None:
+            continue
+        data = new_files.get(pdf.name)
+        if data is None:
+            path = dist / pdf.name
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+        picture = thumbnail(data)
+        name = pdf.name.removesuffix(".pdf") + ".png"
+        new_files[name] = picture.png
+        shown = Thumbnail(name, picture.width, picture.height, _sha(picture.png))
+        index = state.versions.index(version)
+        state.versions[index] = replace(version, thumbnail=shown)
+        made += 1
+    return made
+
+
 def _dated_name(dist: Path, output: Output, taken: set[str]) -> str:
     """Return the dated file name for `output`: `<slug>-<date>.<ext>`, or `-2`, `-3`... after it.
 
@@ -234,6 +266,11 @@ def _sum_entries(state: DistState, dist: Path, sources: dict[str, bytes]) -> lis
     """Return (name, sha256) for every published file: dated copies present, and stable names."""
     entries = [
         (f.name, f.sha256) for v in state.versions for f in v.files if (dist / f.name).exists()
+    ]
+    entries += [
+        (v.thumbnail.name, v.thumbnail.sha256)
+        for v in state.versions
+        if v.thumbnail is not None and (dist / v.thumbnail.name).exists()
     ]
     entries += [(name, _sha(payload)) for name, payload in sources.items()]
     return entries

@@ -13,11 +13,14 @@ from reportgen.publish.index_page import long_date, mime_type
 from reportgen.publish.state import DistState, Version
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# Media RSS: feed readers show <media:thumbnail> beside an entry, Atom feeds included.
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
 def render_feed(state: DistState, title: str, link: Callable[[str], str]) -> bytes:
     """Return the Atom feed for the published history as UTF-8 XML bytes."""
     ET.register_namespace("", ATOM_NS)
+    ET.register_namespace("media", MEDIA_NS)
     feed = ET.Element(_q("feed"))
     _text(feed, "id", state.feed_id)
     _text(feed, "title", title)
@@ -55,6 +58,12 @@ def _entry(version: Version, link: Callable[[str], str]) -> ET.Element:
             "title": f"{file.format.upper()}, SHA-256 {file.sha256}",
         }
         ET.SubElement(entry, _q("link"), attrs)
+    if version.thumbnail is not None:
+        picture = version.thumbnail
+        attrs = {"url": link(picture.name), "width": str(picture.width)}
+        attrs["height"] = str(picture.height)
+        ET.SubElement(entry, f"{{{MEDIA_NS}}}thumbnail", attrs)
+        ET.SubElement(entry, f"{{{MEDIA_NS}}}title").text = f"First page of {version.title}"
     summary = version.summary or version.subtitle
     if summary:
         _text(entry, "summary", summary)

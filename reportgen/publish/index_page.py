@@ -31,7 +31,10 @@ body { margin: 0 auto; max-width: 46rem; padding: 1rem; line-height: 1.5;
        font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans", sans-serif; }
 header { border-bottom: 2px solid var(--accent); margin-bottom: 1rem; }
 h1 { font-size: 1.6rem; margin: .5rem 0; }
-article { border-bottom: 1px solid var(--line); padding: .75rem 0 1rem; }
+article { border-bottom: 1px solid var(--line); padding: .75rem 0 1rem; display: flow-root; }
+img.thumb { float: right; width: 120px; height: auto; margin: 0 0 .5rem 1rem;
+            border: 1px solid var(--line); background: #fff; }
+@media (max-width: 30rem) { img.thumb { width: 90px; } }
 h2 { font-size: 1.2rem; margin: 0 0 .25rem; }
 .subtitle, .meta, footer { color: var(--muted); }
 .subtitle { margin: 0 0 .25rem; }
@@ -55,6 +58,11 @@ footer { font-size: .85rem; padding: 1rem 0; }
 <main>
 {% for v in versions %}
 <article id="{{ v.slug }}">
+{% if v.thumbnail %}
+<a href="{{ url(stable(v, v.files[0])) }}" tabindex="-1"><img class="thumb"
+ src="{{ url(v.thumbnail.name) }}" width="{{ v.thumbnail.width // 2 }}"
+ height="{{ v.thumbnail.height // 2 }}" alt="First page of {{ v.title }}" loading="lazy"></a>
+{% endif %}
 <h2>{{ v.title }}</h2>
 {% if v.subtitle %}<p class="subtitle">{{ v.subtitle }}</p>{% endif %}
 {% if v.date %}

@@ -31,6 +31,16 @@ class PublishedFile:
 
 
 @dataclass(frozen=True)
+class Thumbnail:
+    """A picture of a version's first page: its file name in dist/, size and checksum."""
+
+    name: str
+    width: int
+    height: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Version:
     """One published version of a brief (its PDF and DOCX built from the same facts)."""
 
@@ -43,6 +53,7 @@ class Version:
     key_messages: tuple[str, ...]
     published: str  # ISO 8601 UTC, when this version was first published
     files: tuple[PublishedFile, ...]
+    thumbnail: Thumbnail | None = None  # made once, when the version is published
 
     def file(self, fmt: str) -> PublishedFile | None:
         """Return this version's file of format `fmt`, or None."""
@@ -101,6 +112,7 @@ def load_state(dist: Path, authority: str, today: str) -> DistState:
                 **v,
                 "key_messages": tuple(v["key_messages"]),
                 "files": tuple(PublishedFile(**f) for f in v["files"]),
+                "thumbnail": Thumbnail(**v["thumbnail"]) if v.get("thumbnail") else None,
             }
         )
         for v in raw["versions"]

@@ -45,6 +45,7 @@ from reportgen.service.schemas import (
     error_responses,
 )
 from reportgen.service.settings import ServiceSettings
+from reportgen.service.thumbnails import Thumbnails
 from reportgen.service.uploads import read_upload
 from reportgen.writers import MEDIA_TYPES
 
@@ -135,6 +136,7 @@ def _add_api_routes(
     app: FastAPI, settings: ServiceSettings, briefs: BriefService, catalog: Catalog
 ) -> None:
     """Add the /v1 endpoints and /healthz to `app`."""
+    thumbnails = Thumbnails()
 
     @app.get("/healthz", response_model=Health, tags=["service"])
     async def healthz() -> Health:
@@ -168,7 +170,9 @@ def _add_api_routes(
             elif entry.slug not in seen:
                 seen.add(entry.slug)
                 links = BriefLinks(
-                    pdf=f"/v1/briefs/{entry.slug}.pdf", docx=f"/v1/briefs/{entry.slug}.docx"
+                    pdf=f"/v1/briefs/{entry.slug}.pdf",
+                    docx=f"/v1/briefs/{entry.slug}.docx",
+                    thumbnail=f"/v1/briefs/{entry.slug}.png",
                 )
                 result.briefs.append(
                     BriefSummary(
@@ -194,11 +198,14 @@ def _add_api_routes(
         filename: str,
         if_none_match: Annotated[str | None, Header()] = None,
     ) -> Response:
-        """Return one format of a served brief (`<slug>.pdf` or `<slug>.docx`).
+        """Return one format of a served brief (`<slug>.pdf` or `<slug>.docx`), or a
+        picture of its first page (`<slug>.png`, as the upload page lists it).
 
         Built on first request and cached; rebuilt when its facts or template change.
         """
         slug, _, fmt = filename.rpartition(".")
+        picture = fmt == "png"
+        fmt = "pdf" if picture else fmt
         entry = await catalog.find(slug) if fmt in MEDIA_TYPES else None
         try:
             data = entry.path.read_bytes() if entry is not None else None
@@ -210,6 +217,16 @@ def _add_api_routes(
         if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
             return not_modified(briefs.etag_for_key(key))
         doc, cached = await briefs.document(data, entry.path.name, fmt, entry.template, key)
+        if picture:
+            png, etag = await thumbnails.of(doc)
+            if etag_matches(if_none_match, etag):
+                return not_modified(etag)
+            headers = {
+                "ETag": etag,
+                "Cache-Control": "no-cache",
+                "X-Content-Type-Options": "nosniff",
+            }
+            return Response(png, media_type="image/png", headers=headers)
         return document_response(doc, if_none_match, cached)
 
     @app.post(

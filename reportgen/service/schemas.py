@@ -37,6 +37,7 @@ class BriefLinks(BaseModel):
 
     pdf: str
     docx: str
+    thumbnail: str  # a PNG of the first page
 
 
 class BriefSummary(BaseModel):

@@ -52,7 +52,8 @@ def test_sha256sums_passes_the_real_sha256sum(out: Path, tmp_path: Path) -> None
     publish(out, dist, now=T1)
     sha256sum_check(dist)
     lines = (dist / "SHA256SUMS").read_text().splitlines()
-    assert len(lines) == 8  # 2 briefs x 2 formats x (stable + dated)
+    assert len(lines) == 10  # 2 briefs x 2 formats x (stable + dated), 2 thumbnails
+    assert sum(line.endswith(".png") for line in lines) == 2
     assert all(re.fullmatch(r"[0-9a-f]{64}  [A-Za-z0-9._-]+", line) for line in lines)
 
 
@@ -176,11 +177,17 @@ def test_text_from_facts_is_escaped_in_index_and_feed(tmp_path: Path) -> None:
     publish(out, dist, title=HOSTILE, now=T1)
 
     html = (dist / "index.html").read_text(encoding="utf-8")
-    assert "<script>" not in html and "<img" not in html and 'javascript:x">' not in html
+    assert "<script>" not in html and '<img src="/etc' not in html
+    assert 'javascript:x">' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img" in html
     page = parse_page(html)
     assert page.errors == []
-    assert not any(tag in ("script", "img") for tag, _ in page.tags)
+    assert not any(tag == "script" for tag, _ in page.tags)
+    # The one picture is the thumbnail, its alt text the escaped title.
+    images = [attrs for tag, attrs in page.tags if tag == "img"]
+    assert [(i["src"], i["alt"]) for i in images] == [
+        ("hostile-2025-02-28.png", f"First page of {HOSTILE}")
+    ]
 
     feed = ET.parse(dist / "feed.xml").getroot()
     assert feed.findtext(f"{ATOM}title") == HOSTILE
@@ -298,3 +305,53 @@ def test_a_base_url_given_after_a_first_publish_names_new_ids(out: Path, tmp_pat
     feed_id = feed.findtext(f"{ATOM}id", "")
     assert feed_id.startswith("tag:briefs.example.org,2026-03-01:")
     assert feed_id.split(":", 2)[2] == (first.findtext(f"{ATOM}id") or "").split(":", 2)[2]
+
+
+def test_each_version_gets_a_first_page_thumbnail_once(out: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    dist = tmp_path / "dist"
+    publish(out, dist, base_url="https://briefs.example.org/", now=T1)
+    picture = dist / "alpha-2025-02-28.png"
+    with Image.open(picture) as image:
+        assert image.format == "PNG" and image.size[0] == 240
+        assert image.size[1] > image.size[0]  # a portrait page
+        assert len(image.getcolors(256) or []) > 2  # a drawn page, not a blank box
+    assert picture.stat().st_size < 40_000
+    html = (dist / "index.html").read_text(encoding="utf-8")
+    assert 'src="https://briefs.example.org/alpha-2025-02-28.png"' in html
+    assert 'alt="First page of India-US Cooperation on Critical Minerals"' in html
+
+    feed = ET.parse(dist / "feed.xml").getroot()
+    media = "{http://search.yahoo.com/mrss/}"
+    thumbs = [e.find(f"{media}thumbnail") for e in feed.iter(f"{ATOM}entry")]
+    urls = sorted(t.get("url", "") for t in thumbs if t is not None)
+    assert urls == [
+        "https://briefs.example.org/alpha-2025-02-28.png",
+        "https://briefs.example.org/beta-2025-02-28.png",
+    ]
+
+    before = picture.stat().st_mtime_ns
+    again = publish(out, dist, base_url="https://briefs.example.org/", now=T2)
+    assert again.written == [] and picture.stat().st_mtime_ns == before  # rendered once
+
+    write_outputs(
+        out, [FakeBrief("alpha", body="version 2"), FakeBrief("beta", title="Beta brief")]
+    )
+    publish(out, dist, base_url="https://briefs.example.org/", now=T2)
+    assert (dist / "alpha-2025-02-28-2.png").is_file()  # the new version has its own
+    sha256sum_check(dist)
+
+
+def test_a_dist_published_before_thumbnails_gets_them_on_the_next_publish(
+    out: Path, tmp_path: Path
+) -> None:
+    dist = tmp_path / "dist"
+    publish(out, dist, now=T1)
+    state_file = dist / ".reportgen-publish.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    for version in state["versions"]:
+        (dist / version.pop("thumbnail")["name"]).unlink()
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    publish(out, dist, now=T2)
+    assert (dist / "alpha-2025-02-28.png").is_file() and (dist / "beta-2025-02-28.png").is_file()

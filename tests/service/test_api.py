@@ -305,7 +305,11 @@ def test_list_briefs_of_the_folder(client: TestClient, facts_dir: Path) -> None:
     brief = body["briefs"][0]
     assert brief["title"].startswith("India-US")
     assert brief["date"] == "2025-02-28"
-    assert brief["links"] == {"pdf": f"/v1/briefs/{SLUG}.pdf", "docx": f"/v1/briefs/{SLUG}.docx"}
+    assert brief["links"] == {
+        "pdf": f"/v1/briefs/{SLUG}.pdf",
+        "docx": f"/v1/briefs/{SLUG}.docx",
+        "thumbnail": f"/v1/briefs/{SLUG}.png",
+    }
     assert [f["file"] for f in body["invalid"]] == ["broken.yaml"]
 
 
