@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportgen import __version__
-from reportgen.errors import FactsError, OutputError, Problem, UsageError, UserError
+from reportgen.errors import (
+    FactsError,
+    OutputError,
+    Problem,
+    RenderTimeout,
+    UsageError,
+    UserError,
+)
 from reportgen.fileio import remove_stray_temp_files
 from reportgen.paths import FONT_DIR, PACKAGE_DIR
 from reportgen.staging import StagedOutputs
@@ -42,6 +49,9 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "docx")
+# Seconds one brief may take to render in a folder build. A brief of the seed's size takes a
+# fraction of a second and a 2,000-line annex a few; past this something is wrong with it.
+DEFAULT_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -513,6 +523,7 @@ class _Job:
     strict: bool = False
     languages: tuple[str, ...] = ()  # the languages asked for (empty: all the brief's)
     diglot: str | None = None  # "stacked"/"columns": one diglot document instead
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -534,8 +545,13 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
 
     Nothing is written here: only the main process writes into the output folder.
     """
+    from reportgen.deadline import render_deadline
+
     try:
-        briefs = _render_languages(job)
+        with render_deadline(job.timeout):
+            briefs = _render_languages(job)
+    except RenderTimeout as exc:
+        return (f"{job.facts_path}: {exc} (set another with --timeout)", [])
     except FactsError as exc:
         return (str(exc), list(exc.problems))
     except UserError as exc:
@@ -630,6 +646,7 @@ def build_folder(
     strict: bool = False,
     languages: Sequence[str] = (),
     diglot: bool | str = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
@@ -645,6 +662,8 @@ def build_folder(
     "current" or "failed". The folder's lock is held throughout (re-entrant: a caller may
     hold it already). Page budget warnings go to the report; with `strict` they fail their
     brief instead (a current brief that had one is rebuilt, and so fails).
+    A brief whose render takes longer than `timeout` seconds fails
+    (None or 0: no limit; POSIX only).
     """
     from reportgen.folderlock import output_lock
 
@@ -663,6 +682,7 @@ def build_folder(
             plan = _Options(
                 formats, template, dirs, docx_page_numbers, strict, tuple(languages), layout
             )
+            plan = replace(plan, timeout=timeout or None)
             report = _build_locked(files, out_dir, plan, force, jobs, progress)
         finally:
             if created:
@@ -682,6 +702,7 @@ class _Options:
     strict: bool = False
     languages: tuple[str, ...] = ()
     diglot: str | None = None
+    timeout: float | None = None
 
 
 def _build_locked(
@@ -789,7 +810,11 @@ def _plan(
                 current[path] = entries
                 continue
         job = _Job(path, formats, template, dirs, options.docx_page_numbers, options.strict)
-        todo.append(replace(job, languages=options.languages, diglot=options.diglot))
+        todo.append(
+            replace(
+                job, languages=options.languages, diglot=options.diglot, timeout=options.timeout
+            )
+        )
     return todo, current
 
 

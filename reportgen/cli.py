@@ -189,6 +189,13 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     help="Write one document holding every language, section by section: Hindi first, then"
     " English (stacked, the default) or side by side (columns); named <slug>.diglot.pdf.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds one brief may take to render; past it the brief fails (0: no limit).",
+)
 def build(
     facts: tuple[Path, ...],
     fmt: str,
@@ -203,6 +210,7 @@ def build(
     strict: bool,
     languages: tuple[str, ...],
     diglot: str | None,
+    timeout: float,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
@@ -236,6 +244,7 @@ def build(
             strict=strict,
             languages=languages,
             diglot=diglot or False,
+            timeout=timeout,
         )
     finally:
         close()

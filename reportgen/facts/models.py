@@ -34,11 +34,21 @@ from reportgen.errors import Problem
 from reportgen.facts.dates import PartialDate, parse_full_date
 from reportgen.facts.problems import did_you_mean
 from reportgen.facts.text import (
-    TEXT_SCHEMA,
+    MAX_CHARS,
+    FigureText,
+    LineText,
+    NameText,
+    NotesText,
+    PointText,
     Resolver,
+    ShortTitleText,
+    SubtitleText,
+    SummaryText,
     Text,
+    TitleText,
     is_language_mapping,
     pick_language,
+    text_schema,
 )
 from reportgen.numbers import SCALES, format_date, is_currency, parse_locale, typed_decimals
 from reportgen.slugs import MAX_LENGTH, SLUG_PATTERN, check_slug, slugify
@@ -202,9 +212,11 @@ class Strict(BaseModel):
 class Meta(Strict):
     """About the brief: title block, date, language, authorship and the template to use."""
 
-    title: Text
-    subtitle: Text | None = None
-    short_title: Text | None = Field(None, description="Running head; defaults to the title.")
+    title: TitleText
+    subtitle: SubtitleText | None = None
+    short_title: ShortTitleText | None = Field(
+        None, description="Running head; defaults to the title."
+    )
     slug: Slug | None = Field(None, description="File name of the outputs; derived from the title.")
     date: FullDate = Field(description="The brief's 'as of' date, YYYY-MM-DD.")
     language: Annotated[str, AfterValidator(_check_language)] = Field(
@@ -217,11 +229,11 @@ class Meta(Strict):
         description="Languages the brief is published in (en-IN, hi-IN), one output each;"
         " the first is the language of plain-string texts. Default: [language].",
     )
-    organisation: Text | None = None
-    authors: list[Text] = []
-    audience: Text | None = Field(None, description="Audience or classification line.")
+    organisation: NameText | None = None
+    authors: list[NameText] = []
+    audience: LineText | None = Field(None, description="Audience or classification line.")
     template: Id = Field("policy-brief", description="Template kind under templates/.")
-    keywords: list[Text] = []
+    keywords: list[NameText] = []
     page_size: Literal["A4", "Letter"] = "A4"
     grouping: dict[Currency, Literal["indian", "international"]] = Field(
         {},
@@ -261,10 +273,10 @@ class Meta(Strict):
 class Highlight(Strict):
     """A key figure: a value (or a budget line's amount), a label and a line of context."""
 
-    value: Text | None = Field(None, description='The figure as shown: "~70%", "2nd".')
+    value: FigureText | None = Field(None, description='The figure as shown: "~70%", "2nd".')
     budget: Id | None = Field(None, description="A budget line id; its amount is the value.")
-    label: Text = Field(description="What the figure is.")
-    context: Text | None = Field(None, description="One line of context under the label.")
+    label: NameText = Field(description="What the figure is.")
+    context: LineText | None = Field(None, description="One line of context under the label.")
     sources: Sources = []
 
     @model_validator(mode="after")
@@ -284,7 +296,7 @@ class Highlight(Strict):
 class Point(Strict):
     """A bullet point; a plain string is short for `{text: ...}`."""
 
-    text: Text
+    text: PointText
     sources: Sources = []
 
     @model_validator(mode="before")
@@ -307,15 +319,17 @@ class Point(Strict):
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         """Return the schema of a point: text (per language), or a mapping with text, sources."""
-        return {"anyOf": [*TEXT_SCHEMA["anyOf"], handler(schema)]}
+        return {"anyOf": [*text_schema(MAX_CHARS["point"])["anyOf"], handler(schema)]}
 
 
 class Section(Strict):
     """A section of the brief: heading, summary, paragraphs and/or points, sub-sections."""
 
     id: Id | None = Field(None, description="Anchor id; derived from the heading when absent.")
-    heading: Text
-    summary: Text | None = Field(None, description="One or two sentences opening the section.")
+    heading: NameText
+    summary: SummaryText | None = Field(
+        None, description="One or two sentences opening the section."
+    )
     paragraphs: list[Text] = []
     points: list[Point] = []
     subsections: list[Section] = []
@@ -405,14 +419,14 @@ class BudgetLine(Strict):
     """A programme's money: an exact amount with currency and scale; optionally 'of which'."""
 
     id: Id
-    name: Text
-    owner: Text | None = Field(None, description="Country or body that funds it.")
+    name: NameText
+    owner: NameText | None = Field(None, description="Country or body that funds it.")
     amount: Amount = Field(description="Exact decimal, in units of the scale (16300 crore).")
     currency: Currency
     scale: Scale | None = Field(None, description="lakh, crore, million or billion.")
     period: Period | None = None
     parent: Id | None = Field(None, description="Id of the line this is part of ('of which').")
-    notes: Text | None = None
+    notes: NotesText | None = None
     source: Id | None = None
 
     @property
@@ -460,7 +474,7 @@ class TimelineEvent(Strict):
     """Something that happened, dated to the year, month or day."""
 
     date: PartialDate
-    event: Text
+    event: LineText
     sources: Sources = []
 
 
@@ -468,8 +482,8 @@ class Source(Strict):
     """A document facts rest on; cited by id, numbered by its place in the list."""
 
     id: Id
-    title: Text
-    publisher: Text
+    title: LineText
+    publisher: NameText
     date: PartialDate | None = None
     url: Url | None = None
     _number: int = PrivateAttr(0)
@@ -497,7 +511,7 @@ class Facts(Strict):
 
     meta: Meta
     key_messages: Annotated[
-        list[Text], Field(min_length=3, max_length=6, description="3 to 6 one-line takeaways.")
+        list[LineText], Field(min_length=3, max_length=6, description="3 to 6 one-line takeaways.")
     ]
     highlights: list[Highlight] = Field([], description="Key figures shown in boxes.")
     sections: Annotated[list[Section], Field(min_length=1, description="The body, in order.")]

@@ -251,33 +251,114 @@ def _validate_text(value: str, info: ValidationInfo) -> str:
     return value
 
 
-TEXT_SCHEMA = {
-    "anyOf": [
-        {"type": "string"},
-        {"type": "number"},
-        {
-            "type": "object",
-            "description": "The text per language: {en: ..., hi: ...}.",
-            "patternProperties": {_LANGUAGE_KEY.pattern: {"type": ["string", "number"]}},
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
-    ]
-}
-
-
-def _text(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+def _text(
+    value: Any,
+    handler: ValidatorFunctionWrapHandler,
+    info: ValidationInfo,
+    max_chars: int = 0,
+    title: bool = False,
+) -> Any:
     """Return a text field's value: picked in the language, checked, placeholders resolved.
 
     A wrap validator, so a ForeignText comes out as it is (pydantic's own str validation
-    would turn it back into a plain str).
+    would turn it back into a plain str). Every language's text is held to `max_chars`
+    before anything else looks at it, so a megabyte of text costs nothing more; a `title`
+    refuses bidirectional controls.
     """
+    limit = max_chars or MAX_CHARS["text"]
+    for each in value.values() if isinstance(value, dict) else (value,):
+        if isinstance(each, str):
+            _check_length(each, limit)
+            if title:
+                _check_bidi(each)
     value = _localize(value, info)
     if not isinstance(value, str):
         return handler(value)  # not text: pydantic's own error message
     return _validate_text(value, info)
 
 
-Text = Annotated[str, WrapValidator(_text), WithJsonSchema(TEXT_SCHEMA)]
+# The longest text each kind of field holds, in characters (docs/facts.md lists them). Each is
+# generous for its use and bounded by what a page can show; so the cost of validating and
+# rendering a brief is bounded by its fields, not by what a file (or an upload) throws at it.
+MAX_CHARS = {
+    "title": 300,  # the title block holds three or four lines of the title's size
+    "subtitle": 500,
+    "short_title": 150,  # one line of running header
+    "name": 200,  # organisation, author, keyword, label, heading, budget line, publisher
+    "figure": 60,  # a key figure's value: "~70%", "₹16,300 crore"
+    "line": 500,  # a key message, a highlight's context, a timeline event, a source title
+    "summary": 1500,  # a section's summary: a few sentences
+    "point": 2000,  # a bullet point
+    "notes": 1000,  # a budget line's notes
+    "text": 5000,  # a paragraph: most of a page
+}
+
+
+def _check_length(text: str, limit: int) -> None:
+    """Raise a field error when `text` is longer than `limit` characters."""
+    if len(text) > limit:
+        raise PydanticCustomError(
+            "text_too_long",
+            f"is {len(text):,} characters long; this field holds at most {limit:,}: shorten"
+            " it (split a long paragraph in two, move detail into a section)",
+        )
+
+
+# Embeddings, overrides and isolates: they reorder how text displays, so a title holding one
+# can show one thing and say another (in the PDF's metadata and bookmarks too).
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_bidi(text: str) -> None:
+    """Raise a field error when a title holds a bidirectional formatting control."""
+    match = _BIDI_CONTROL.search(text)
+    if match:
+        raise PydanticCustomError(
+            "bidi_control",
+            f"contains {describe_char(match.group())} at character {match.start() + 1}, which"
+            " reorders how the title displays (in viewers' title bars and bookmarks too);"
+            " remove it: right-to-left text displays correctly without it",
+        )
+
+
+def text_schema(max_chars: int) -> dict[str, Any]:
+    """Return the JSON Schema of a text field of at most `max_chars` characters."""
+    string = {"type": "string", "maxLength": max_chars}
+    return {
+        "anyOf": [
+            string,
+            {"type": "number"},
+            {
+                "type": "object",
+                "description": "The text per language: {en: ..., hi: ...}.",
+                "patternProperties": {_LANGUAGE_KEY.pattern: {"type": ["string", "number"]}},
+                "additionalProperties": False,
+                "minProperties": 1,
+            },
+        ]
+    }
+
+
+def _bounded(kind: str, title: bool = False) -> WrapValidator:
+    """Return the text validator of a field of kind `kind` (a key of MAX_CHARS)."""
+    return WrapValidator(functools.partial(_text, max_chars=MAX_CHARS[kind], title=title))
+
+
+Text = Annotated[str, _bounded("text"), WithJsonSchema(text_schema(MAX_CHARS["text"]))]
 """A piece of brief text: a string (in the brief's first language) or a mapping of language
 to text; characters checked, placeholders resolved in the language being validated."""
+TitleText = Annotated[
+    str, _bounded("title", title=True), WithJsonSchema(text_schema(MAX_CHARS["title"]))
+]
+SubtitleText = Annotated[
+    str, _bounded("subtitle", title=True), WithJsonSchema(text_schema(MAX_CHARS["subtitle"]))
+]
+ShortTitleText = Annotated[
+    str, _bounded("short_title", title=True), WithJsonSchema(text_schema(MAX_CHARS["short_title"]))
+]
+NameText = Annotated[str, _bounded("name"), WithJsonSchema(text_schema(MAX_CHARS["name"]))]
+FigureText = Annotated[str, _bounded("figure"), WithJsonSchema(text_schema(MAX_CHARS["figure"]))]
+LineText = Annotated[str, _bounded("line"), WithJsonSchema(text_schema(MAX_CHARS["line"]))]
+SummaryText = Annotated[str, _bounded("summary"), WithJsonSchema(text_schema(MAX_CHARS["summary"]))]
+PointText = Annotated[str, _bounded("point"), WithJsonSchema(text_schema(MAX_CHARS["point"]))]
+NotesText = Annotated[str, _bounded("notes"), WithJsonSchema(text_schema(MAX_CHARS["notes"]))]

@@ -20,10 +20,8 @@ import logging
 import math
 import multiprocessing
 import os
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import errors
+from reportgen.deadline import render_deadline, timeout_message
 from reportgen.errors import Problem, RenderTimeout, UserError
 
 log = logging.getLogger("reportgen.service")
@@ -112,27 +111,9 @@ def raise_failure(failed: Failed) -> None:
 # ---------------------------------------------------------------- inside a worker
 
 
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Raise RenderTimeout inside the block when it runs longer than `seconds`.
-
-    Uses SIGALRM, so it only arms in a process's main thread (a pool worker's); in a thread
-    the service's own wait is the only deadline.
-    """
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise RenderTimeout(f"render took longer than {seconds:.1f} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def _deadline(seconds: float) -> Any:
+    """Return the render deadline context for `seconds` (see reportgen.deadline)."""
+    return render_deadline(seconds)
 
 
 def _failure(exc: errors.ReportgenError) -> Failed:
@@ -352,7 +333,7 @@ class Renderer:
                 if self.mode == "process":
                     log.warning("a render worker ignored its deadline; replacing the pool")
                     self._replace_pool()
-                raise RenderTimeout(f"render took longer than {self.timeout:g} s") from None
+                raise RenderTimeout(timeout_message(self.timeout)) from None
             except BrokenProcessPool:
                 log.error("the render pool broke (a worker died); replacing it")
                 self._replace_pool()
@@ -363,6 +344,10 @@ class Renderer:
         elapsed = time.perf_counter() - started
         self._mean_seconds = 0.8 * self._mean_seconds + 0.2 * elapsed
         if isinstance(result, Failed):
+            if result.error == RenderTimeout.__name__:
+                # The worker's timer ran on what was left of the request's time; the client
+                # is told the service's limit.
+                raise RenderTimeout(timeout_message(self.timeout))
             raise_failure(result)
         return result
 

@@ -183,6 +183,9 @@ def test_deadline_stops_a_render_in_its_worker(tmp_path: Path) -> None:
             response = httpx.post(f"{base}/v1/briefs", content=body, headers=YAML, timeout=30)
             assert response.status_code == 503
             assert response.json()["error"] == "render_timeout"
+            # reportlab's own words (handle_pageBegin args=()) never reach the client
+            message = response.json()["message"]
+            assert message == "the render took longer than its time limit of 0.05 s", message
         health = httpx.get(f"{base}/healthz").json()
         assert health["renderer"]["running"] == 0
     finally:

@@ -13,6 +13,7 @@ from typing import Any
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 from reportlab.platypus.flowables import Flowable
@@ -24,6 +25,10 @@ from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.marking import artifact
 from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
+
+# Nothing longer fits on one line of page furniture; longer text is cut before it is measured.
+FURNITURE_MAX_CHARS = 300
+ELLIPSIS = "\u2026"
 
 
 class PageCountCanvas(Canvas):
@@ -141,8 +146,11 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.saveState()
             canv.setFont(fonts.regular, size)
             canv.setFillColor(c.muted)
-            self._furniture(canv, left, y, self.meta.short_title or self.meta.title)
-            self._furniture(canv, right, y, self.meta.date, right_aligned=True)
+            date = self._fitted(self.meta.date, self.width / 3)
+            room = self.width - self._text_width(date) - 12
+            title = self._fitted(self.meta.short_title or self.meta.title, room)
+            self._furniture(canv, left, y, title)
+            self._furniture(canv, right, y, date, right_aligned=True)
             canv.setStrokeColor(c.rule)
             canv.setLineWidth(0.5)
             canv.line(left, y - 4, right, y - 4)
@@ -162,7 +170,10 @@ class BriefDocTemplate(BaseDocTemplate):
             canv.line(left, y + 10, right, y + 10)
             canv.setFont(fonts.regular, size)
             canv.setFillColor(c.muted)
-            self._furniture(canv, left, y, self.meta.organisation or self.meta.title)
+            page_form = self.meta.label("page_of", page="888", pages="888")
+            room = self.width - self._text_width(page_form) - 12
+            who = self._fitted(self.meta.organisation or self.meta.title, room)
+            self._furniture(canv, left, y, who)
             if isinstance(canv, PageCountCanvas):
                 canv.draw_right = lambda c, x, y_, text: self._furniture(c, x, y_, text, True)
                 canv.footer_font = (fonts.regular, size)
@@ -194,6 +205,58 @@ class BriefDocTemplate(BaseDocTemplate):
         _, height = para.wrap(self.width, self.height)
         left = x - self.width if right_aligned else x
         para.drawOn(canv, left, y - height + style.fontSize)
+
+    def _fitted(self, text: str, width: float) -> str:
+        """Return `text` as it fits one furniture line `width` wide: whole, or cut with "…".
+
+        Each answer is kept: the header and footer draw the same texts on every page, and a
+        long title measured afresh on each page would make the PDF quadratic in its length.
+        """
+        key = (text, round(width, 2))
+        cache: dict[tuple[str, float], str] = self.__dict__.setdefault("_fitted_cache", {})
+        if key not in cache:
+            cache[key] = self._fit(clean_text(text[: FURNITURE_MAX_CHARS + 1]), width)
+        return cache[key]
+
+    def _fit(self, text: str, width: float) -> str:
+        """Return the longest prefix of `text` (plus "…" when cut) that fits `width`."""
+        if len(text) <= FURNITURE_MAX_CHARS and self._fits(text, width):
+            return text
+        low, high = 0, min(len(text), FURNITURE_MAX_CHARS)
+        while low < high:  # the longest prefix that fits, with its ellipsis
+            middle = (low + high + 1) // 2
+            if self._fits(text[:middle].rstrip() + ELLIPSIS, width):
+                low = middle
+            else:
+                high = middle - 1
+        # Cut at a word's end where one is near: never inside a word's letters (nor inside a
+        # Devanagari syllable, whose marks would be left without their consonant).
+        space = text.rfind(" ", 0, low + 1)
+        if space > low // 2:
+            low = space
+        return text[:low].rstrip() + ELLIPSIS
+
+    def _fits(self, text: str, width: float) -> bool:
+        """Return True when `text` sets on one furniture line at most `width` wide."""
+        return self._text_width(text) <= width if self._plain(text) else self._one_line(text, width)
+
+    def _plain(self, text: str) -> bool:
+        """Return True when `text` is drawn straight on the canvas (no shaping needed)."""
+        return bool(self.styles.fonts.chain.is_plain(text))
+
+    def _text_width(self, text: str) -> float:
+        """Return the width of plain furniture text (for shaped text, a generous guess)."""
+        size = self.styles.para["header_footer"].fontSize
+        if self._plain(text):
+            return float(stringWidth(text, self.styles.fonts.regular, size))
+        return len(text) * size * 0.6
+
+    def _one_line(self, text: str, width: float) -> bool:
+        """Return True when shaped `text` sets on one line of `width` (its paragraph's say)."""
+        markup = InlineRenderer(self.styles.fonts, frozenset(), "#000000").text(text)
+        para = Paragraph(markup.text, self.styles.get("header_footer", True))
+        para.wrap(width, 1e6)
+        return len(para.blPara.lines) <= 1
 
     # ------------------------------------------------------------------ bookmarks
 
