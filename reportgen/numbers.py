@@ -284,9 +284,10 @@ def format_date(
     return str(babel_dates.format_date(datetime.date(value, month, day), "long", locale=loc))
 
 
-def currency_name(currency: str, locale: str | Locale = "en_IN") -> str:
-    """Return the singular name of a currency in the locale ("US dollar", "Indian rupee")."""
-    return str(babel_numbers.get_currency_name(currency, count=1, locale=parse_locale(locale)))
+def currency_name(currency: str, locale: str | Locale = "en_IN", count: int = 1) -> str:
+    """Return the name of a currency in the locale ("US dollar"; count 2: "US dollars")."""
+    loc = parse_locale(locale)
+    return str(babel_numbers.get_currency_name(currency, count=count, locale=loc))
 
 
 def is_currency(code: str) -> bool:

@@ -14,10 +14,11 @@ from reportgen.numbers import (
     format_date,
     format_money,
     format_percent,
+    parse_locale,
 )
 
 if TYPE_CHECKING:
-    from reportgen.facts.models import BudgetLine, Facts
+    from reportgen.facts.models import BudgetLine, ExchangeRate, Facts
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,18 @@ class BudgetRow:
     source: str | None = None
 
 
+class RateNote(str):
+    """One sentence under the budget table about the rates used; `.sources` are its own."""
+
+    sources: tuple[str, ...]
+
+    def __new__(cls, text: str, sources: tuple[str, ...]) -> RateNote:
+        """Return the note `text` citing `sources` (ids of the facts' sources)."""
+        note = super().__new__(cls, text)
+        note.sources = sources
+        return note
+
+
 @dataclass(frozen=True)
 class BudgetTable:
     """Rows in display order (each programme followed by its 'of which' lines), total, notes."""
@@ -48,7 +61,8 @@ class BudgetTable:
     reporting_currency: str
     rows: list[BudgetRow] = field(default_factory=list)
     total: BudgetRow | None = None
-    rate_notes: list[str] = field(default_factory=list)
+    rate_notes: list[RateNote] = field(default_factory=list)
+    owner_label: str = "Country"  # what the owner column holds
 
 
 def build_budget_table(facts: Facts) -> BudgetTable:
@@ -67,14 +81,19 @@ def build_budget_table(facts: Facts) -> BudgetTable:
         rows.append(_row(ledger, top, 0))
         rows += [_row(ledger, c, 1) for c in children.get(top.id, ())]
     total = None
-    if len(tops) >= 2:
-        value = sum((ledger.converted_value(t, reporting) for t in tops), Decimal(0))
-        same = {t.currency for t in tops} == {reporting}
+    summed = _totalled(facts.budget.total, tops)
+    if summed:
+        value = sum((ledger.converted_value(t, reporting) for t in summed), Decimal(0))
+        same = {t.currency for t in summed} == {reporting}
         text = format_amount(value, reporting, locale, ledger.grouping)
+        owners = {t.owner for t in summed}
         total = BudgetRow(
             id="total",
-            name=i18n.gettext("Total", locale),
-            owner="",
+            name=i18n.gettext("Total", locale)
+            if len(summed) == len(tops)
+            else i18n.ngettext("Total of %(n)s line", "Total of %(n)s lines", len(summed), locale)
+            % {"n": len(summed)},
+            owner=(owners.pop() or "") if len(owners) == 1 else "",
             level=0,
             parent=None,
             native=text if same else "",
@@ -83,7 +102,31 @@ def build_budget_table(facts: Facts) -> BudgetTable:
             reporting_value=value,
             currency=reporting,
         )
-    return BudgetTable(reporting, rows, total, _rate_notes(facts, ledger))
+    notes = _rate_notes(facts, ledger)
+    label = facts.budget.owner_label or _owner_label(facts.budget.programmes, locale)
+    return BudgetTable(reporting, rows, total, notes, label)
+
+
+def _totalled(choice: str | list[str], tops: list[BudgetLine]) -> list[BudgetLine]:
+    """Return the top-level lines the total adds up (none: no total row).
+
+    'auto' totals two or more lines only when they share one owner: a worldwide programme
+    and a national one are not added together unless the facts list them.
+    """
+    if choice == "none":
+        return []
+    if isinstance(choice, list):
+        return [t for t in tops if t.id in choice]
+    return tops if len(tops) >= 2 and len({t.owner for t in tops}) == 1 else []
+
+
+def _owner_label(lines: list[BudgetLine], locale: str) -> str:
+    """Return "Country" when every owner is a country or union Babel names, else "Funded by"."""
+    owners = {line.owner for line in lines if line.owner}
+    names = set(parse_locale(locale).territories.values()) | set(
+        parse_locale("en").territories.values()
+    )
+    return i18n.gettext("Country" if owners <= names else "Funded by", locale)
 
 
 def _row(ledger: Ledger, line: BudgetLine, level: int) -> BudgetRow:
@@ -113,14 +156,35 @@ def _row(ledger: Ledger, line: BudgetLine, level: int) -> BudgetRow:
     )
 
 
-def _rate_notes(facts: Facts, ledger: Ledger) -> list[str]:
-    """Return one sentence per exchange rate the table used, naming its publisher and date."""
-    used = []
-    for line in facts.budget.programmes:
-        found = ledger.find_rate(line.currency, ledger.reporting_currency)
-        if line.currency != ledger.reporting_currency and found and found[0] not in used:
-            used.append(found[0])
-    notes = []
+def _rate_notes(facts: Facts, ledger: Ledger) -> list[RateNote]:
+    """Return the notes on exchange rates: one per rate any figure used, citing its source.
+
+    Rates used by the table and by `{id.cur}` placeholders in the text are named; a
+    conversion through another currency (no rate between the two was stated) says which.
+    """
+    for line in facts.budget.programmes:  # the table's conversions (recorded by the ledger)
+        if line.currency != ledger.reporting_currency:
+            try:
+                ledger.converted_value(line, ledger.reporting_currency)
+            except KeyError:
+                continue
+    conversions = {**ledger.conversions}
+    for key, path in getattr(facts, "_text_conversions", {}).items():
+        conversions.setdefault(key, path)
+    notes: list[RateNote] = []
+    used: list[ExchangeRate] = []
+    for (source, target), path in conversions.items():
+        if len(path) > 1:
+            via = [rate.to if not inverted else rate.from_ for rate, inverted in path[:-1]]
+            names = [currency_name(c, ledger.locale, 2) for c in (source, target, *via)]
+            sentence = i18n.gettext(
+                "%(from)s are converted to %(to)s through %(via)s, at the rates below.",
+                ledger.locale,
+            )
+            first = names[0][:1].upper() + names[0][1:]
+            text = sentence % {"from": first, "to": names[1], "via": " and ".join(names[2:])}
+            notes.append(RateNote(text, tuple(dict.fromkeys(r.source for r, _ in path))))
+        used += [rate for rate, _ in path if rate not in used]
     for rate in used:
         amount = format_money(rate.rate, rate.to, None, ledger.locale, grouping=ledger.grouping)
         name = currency_name(rate.from_, ledger.locale)
@@ -135,5 +199,5 @@ def _rate_notes(facts: Facts, ledger: Ledger) -> list[str]:
             ledger.locale,
         )
         values = {"amount": amount, "currency": name, "publisher": publisher, "date": when}
-        notes.append(sentence % values)
+        notes.append(RateNote(sentence % values, (rate.source,)))
     return notes

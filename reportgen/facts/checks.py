@@ -160,14 +160,14 @@ def check_budget(
         if (
             line.currency != reporting
             and rates is not None
-            and (ledger.find_rate(line.currency, reporting) is None)
+            and (ledger.rate_path(line.currency, reporting) is None)
         ):
             findings.append(
                 Finding(
                     (*path, "currency"),
                     f"no exchange rate between "
-                    f"{line.currency} and the reporting currency {reporting};"
-                    " add one under exchange_rates",
+                    f"{line.currency} and the reporting currency {reporting}, direct or"
+                    " through another currency; add one under exchange_rates",
                 )
             )
         if line.parent is None:

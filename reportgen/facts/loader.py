@@ -128,6 +128,8 @@ def _validate(parsed: Parsed, filename: str, language: str | None = None) -> Fac
     for number, source in enumerate(facts.sources, start=1):
         source._number = number
     facts._warnings = [p for p in problems if p.severity != "error"]
+    # conversions the texts' {id.cur} placeholders made: their rates get rate notes too
+    facts._text_conversions = dict(getattr(context.resolver, "conversions", {}) or {})
     facts._file = filename
     facts._parsed = parsed
     return facts

@@ -442,6 +442,31 @@ class Budget(Strict):
         "USD", description="Currency of the converted column and of totals."
     )
     programmes: list[BudgetLine] = Field([], description="Programme lines, in display order.")
+    total: Literal["auto", "none"] | list[Id] = Field(
+        "auto",
+        description="What the total adds up: 'auto' (the top-level lines, only when they all"
+        " have one owner: unlike programmes are never summed), 'none', or a list of"
+        " top-level line ids.",
+    )
+    owner_label: Text | None = Field(
+        None,
+        description="Heading of the owner column; default 'Country' when every owner is a"
+        " country, else 'Funded by'.",
+    )
+
+    @model_validator(mode="after")
+    def _total_names_top_lines(self) -> Budget:
+        """Return the budget if an explicit total lists top-level lines only."""
+        if isinstance(self.total, list):
+            tops = {line.id for line in self.programmes if line.parent is None}
+            for line_id in self.total:
+                if line_id not in tops:
+                    raise _custom(
+                        "total",
+                        f"total lists '{line_id}', which is not a top-level budget line"
+                        f" (ones without a parent: {', '.join(sorted(tops)) or 'none'})",
+                    )
+        return self
 
     @property
     def lines(self) -> list[BudgetLine]:
@@ -520,6 +545,7 @@ class Facts(Strict):
     timeline: list[TimelineEvent] = []
     sources: list[Source] = Field([], description="Cited by id; numbered in this order.")
     _warnings: list[Problem] = PrivateAttr(default_factory=list)
+    _text_conversions: dict[Any, Any] = PrivateAttr(default_factory=dict)
     _file: str = PrivateAttr("<facts>")
     _source_bytes: bytes | None = PrivateAttr(None)
     _parsed: Any = PrivateAttr(None)  # the parsed file, to validate again in another language

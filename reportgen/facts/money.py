@@ -32,6 +32,8 @@ class Ledger:
         self.locale = locale
         self.grouping = grouping  # the brief's per-currency digit grouping overrides
         self.lines = {line.id: line for line in budget.programmes}
+        # (from, to) -> the rates each conversion made so far went through
+        self.conversions: dict[tuple[str, str], list[tuple[ExchangeRate, bool]]] = {}
 
     @property
     def reporting_currency(self) -> str:
@@ -47,15 +49,47 @@ class Ledger:
                 return rate, True
         return None
 
-    def convert(self, value: Decimal, source: str, target: str) -> Decimal:
-        """Return `value` in `source` currency converted to `target`; KeyError without a rate."""
+    def rate_path(self, source: str, target: str) -> list[tuple[ExchangeRate, bool]] | None:
+        """Return the rates a conversion goes through (each with whether it is inverted).
+
+        A stated rate between the two is used alone; else the shortest chain of stated rates
+        (USD-EUR and USD-INR make EUR-INR known, through the dollar); None when no chain
+        exists. Ties go to the rates listed first.
+        """
         if source == target:
-            return value
-        found = self.find_rate(source, target)
-        if found is None:
+            return []
+        paths: dict[str, list[tuple[ExchangeRate, bool]]] = {source: []}
+        frontier = [source]
+        while frontier:
+            following: list[str] = []
+            for currency in frontier:
+                for rate in self.rates:
+                    for here, there, inverted in (
+                        (rate.from_, rate.to, False),
+                        (rate.to, rate.from_, True),
+                    ):
+                        if here == currency and there not in paths:
+                            paths[there] = [*paths[currency], (rate, inverted)]
+                            following.append(there)
+            if target in paths:
+                return paths[target]
+            frontier = following
+        return None
+
+    def convert(self, value: Decimal, source: str, target: str) -> Decimal:
+        """Return `value` in `source` currency converted to `target`; KeyError without a rate.
+
+        The conversion goes through the rates of `rate_path` and is remembered, so the
+        brief's rate notes name every rate that any figure (in a table or in text) used.
+        """
+        path = self.rate_path(source, target)
+        if path is None:
             raise KeyError(f"no exchange rate between {source} and {target}")
-        rate, inverted = found
-        return value / rate.rate if inverted else value * rate.rate
+        if path:
+            self.conversions.setdefault((source, target), path)
+        for rate, inverted in path:
+            value = value / rate.rate if inverted else value * rate.rate
+        return value
 
     def period(self, line: BudgetLine) -> Period | None:
         """Return the line's period, or its parent's for an 'of which' line without one."""

@@ -25,6 +25,7 @@ exchange_rates:
 SEED_BUDGET = """\
 budget:
   reporting_currency: USD
+  total: [cmm, ncmm]
   programmes:
     - {id: cmm, name: CMM, owner: United States, amount: 675, currency: USD, scale: million}
     - id: ncmm
@@ -105,6 +106,7 @@ def test_total_of_top_level_lines_in_reporting_currency() -> None:
 
 def test_no_total_for_a_single_programme() -> None:
     budget = SEED_BUDGET.split("    - {id: cmm")[0] + SEED_BUDGET.split("scale: million}\n")[1]
+    budget = budget.replace("  total: [cmm, ncmm]\n", "")
     table = load(budget).budget_table()
     assert [r.id for r in table.rows] == ["ncmm", "expl"]
     assert table.total is None
@@ -112,10 +114,11 @@ def test_no_total_for_a_single_programme() -> None:
 
 def test_rate_note_names_rate_publisher_and_date() -> None:
     table = load(SEED_BUDGET).budget_table()
-    assert table.rate_notes == [
+    assert [str(n) for n in table.rate_notes] == [
         "Converted at ₹86.83 per US dollar, the rate published by Financial Benchmarks"
         " India (FBIL) for 13 February 2025."
     ]
+    assert table.rate_notes[0].sources == ("fbil",)
     assert table.reporting_currency == "USD"
 
 
@@ -189,3 +192,61 @@ def test_rate_given_the_other_way_round_converts_the_same() -> None:
     facts = parse_facts(inverse + SEED_BUDGET)
     rows = {r.id: r for r in facts.budget_table().rows}
     assert rows["ncmm"].reporting == "$1.88 billion"
+
+
+def test_auto_total_never_adds_lines_of_different_owners() -> None:
+    budget = SEED_BUDGET.replace("  total: [cmm, ncmm]\n", "")
+    assert load(budget).budget_table().total is None  # United States + India: unlike
+    same = budget.replace("owner: United States", "owner: India")
+    total = load(same).budget_table().total
+    assert total is not None and total.reporting == "$2.55 billion" and total.owner == "India"
+
+
+def test_total_none_and_an_unknown_total_line() -> None:
+    assert load(SEED_BUDGET.replace("[cmm, ncmm]", "none")).budget_table().total is None
+    with pytest.raises(FactsError) as info:
+        load(SEED_BUDGET.replace("[cmm, ncmm]", "[cmm, expl]"))
+    (problem,) = info.value.problems
+    assert problem.path == "budget" and "'expl', which is not a top-level" in problem.message
+
+
+def test_owner_column_is_named_for_what_it_holds() -> None:
+    assert load(SEED_BUDGET).budget_table().owner_label == "Country"
+    bank = SEED_BUDGET.replace("owner: United States", "owner: World Bank")
+    assert load(bank).budget_table().owner_label == "Funded by"
+    named = bank.replace("  total: [cmm, ncmm]\n", "  owner_label: Lender\n")
+    assert load(named).budget_table().owner_label == "Lender"
+
+
+EURO_RATE = "  - {from: EUR, to: USD, rate: 1.08, date: 2025-02-13, source: ecb}\n"
+EURO_SOURCE = "  - {id: ecb, title: Euro rates, publisher: ECB, date: 2025-02-13}\n"
+EURO_HEAD = HEAD.replace("exchange_rates:\n", "exchange_rates:\n" + EURO_RATE).replace(
+    "sources:\n", "sources:\n" + EURO_SOURCE
+)
+
+
+def test_cross_rate_goes_through_the_dollar_and_says_so() -> None:
+    head = EURO_HEAD
+    budget = SEED_BUDGET.replace("reporting_currency: USD", "reporting_currency: EUR")
+    facts = parse_facts(head + budget)
+    table = facts.budget_table()
+    rows = {r.id: r for r in table.rows}
+    # 16,300 crore / 86.83 INR per USD / 1.08 USD per EUR
+    assert rows["ncmm"].reporting == "€1.74 billion"
+    notes = [str(n) for n in table.rate_notes]
+    assert notes[0] == (
+        "Indian rupees are converted to euros through US dollars, at the rates below."
+    )
+    assert table.rate_notes[0].sources == ("fbil", "ecb")
+    assert {n.sources for n in table.rate_notes[1:]} == {("fbil",), ("ecb",)}
+
+
+def test_a_rate_used_only_in_text_gets_its_note() -> None:
+    head = EURO_HEAD.replace(
+        "sections: [{heading: H, summary: S.}]",
+        "sections: [{heading: H, summary: 'About {cmm.eur}.'}]",
+    )
+    facts = parse_facts(head + SEED_BUDGET)
+    assert facts.sections[0].summary == "About €625 million."
+    sources = [n.sources for n in facts.budget_table().rate_notes]
+    assert ("ecb",) in sources  # the table (in USD) never used the euro rate; the text did
