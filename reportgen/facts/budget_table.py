@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -63,6 +63,21 @@ class BudgetTable:
     total: BudgetRow | None = None
     rate_notes: list[RateNote] = field(default_factory=list)
     owner_label: str = "Country"  # what the owner column holds
+    omitted: int = 0  # top-level lines left out by `top()`
+
+    def top(self, n: int) -> BudgetTable:
+        """Return the table cut to its `n` largest programmes (in reporting currency).
+
+        Each kept programme keeps its "of which" lines and its place in the order; the
+        total still adds up the whole budget, and `omitted` says how many were left out
+        (a fact sheet prints "and 12 more, in the full brief").
+        """
+        tops = [row for row in self.rows if row.level == 0]
+        if len(tops) <= n:
+            return self
+        keep = {r.id for r in sorted(tops, key=lambda r: -r.reporting_value)[: max(n, 0)]}
+        rows = [r for r in self.rows if (r.parent if r.level else r.id) in keep]
+        return replace(self, rows=rows, omitted=len(tops) - len(keep))
 
 
 def build_budget_table(facts: Facts) -> BudgetTable:
@@ -133,7 +148,8 @@ def _row(ledger: Ledger, line: BudgetLine, level: int) -> BudgetRow:
     """Return the table row of one budget line."""
     reporting = ledger.reporting_currency
     period = ledger.period(line)
-    per_year = ledger.per_year(line)
+    # a one-year period's average per year is its amount: the column stays empty
+    per_year = ledger.per_year(line) if period and period.years > 1 else None
     share = ledger.share(line)
     return BudgetRow(
         id=line.id,

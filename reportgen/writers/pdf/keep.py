@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import KeepTogether, Table
+from reportlab.platypus import KeepTogether, ListFlowable, Table
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import Flowable
 
@@ -44,6 +44,11 @@ class KeepWithNext(KeepTogether):
             # rule), rather than leaving the rest of the page empty; it splits with its
             # header repeated.
             start = sum(self._heights[:-1]) + _table_start(last, self.canv, aW)
+            return [FrameBreak(), *content] if start > aH else content
+        if isinstance(last, ListFlowable) and len(last._content) > 1:
+            # A list splits between items: it starts here when its first item fits.
+            first = last._content[0].wrapOn(self.canv, aW, 0xFFFFFF)[1]
+            start = sum(self._heights[:-1]) + first + last.getSpaceBefore()
             return [FrameBreak(), *content] if start > aH else content
         if frame_height >= self._H:
             return [FrameBreak(), *content]

@@ -20,6 +20,7 @@ from reportgen.writers.pdf.safety import clean_text
 from reportgen.writers.pdf.styles import Styles
 
 _CELL_PAD = 5.0  # left and right padding of each cell (pt)
+_NBSP = "\u00a0"
 _ALIGNS = ("left", "right", "center")
 
 
@@ -77,7 +78,25 @@ def _plain(cell: Cell, styles: Styles, font: str, size: float, width: float) -> 
     room = width - 2 * _CELL_PAD
     if stringWidth(text, font, size) <= room:
         return text
+    if _NBSP in text:  # simpleSplit breaks at any white space; a no-break space must hold
+        return "\n".join(_break_at_spaces(text, font, size, room))
     return "\n".join(simpleSplit(text, font, size, room))
+
+
+def _break_at_spaces(text: str, font: str, size: float, room: float) -> list[str]:
+    """Return `text` broken into lines at plain spaces only, each as full as `room` allows."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and stringWidth(candidate, font, size) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
 
 
 def _widths(node: TableNode, ncols: int, avail: float, styles: Styles) -> list[float]:
