@@ -73,6 +73,11 @@ def _walk(
                 _walk(xobject, drawn, maps, seen)
 
 
+def _bfchars(cmap: bytes) -> bytes:
+    """Return the bfchar sections of a ToUnicode CMap (not its code space range)."""
+    return b"".join(re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S))
+
+
 def _add(
     font: pikepdf.Object,
     codes: bytes,
@@ -85,7 +90,7 @@ def _add(
     if font.objgen not in maps:
         table: dict[int, str] = {}
         if "/ToUnicode" in font:
-            for code, text in _BFCHAR.findall(font.ToUnicode.read_bytes()):
+            for code, text in _BFCHAR.findall(_bfchars(font.ToUnicode.read_bytes())):
                 value = bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
                 table[int(code, 16)] = value
         maps[font.objgen] = table

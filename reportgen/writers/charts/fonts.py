@@ -14,9 +14,10 @@ from functools import cache
 from pathlib import Path
 
 from reportlab.graphics.shapes import Group, String
+from reportlab.lib.abag import ABag
 from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont, shapeStr
+from reportlab.pdfbase.ttfonts import TTFont, shapeFragWord, shapeStr
 
 from reportgen.scripts import FontChain, theme_chain
 from reportgen.theme import Theme
@@ -79,8 +80,23 @@ def _runs(text: str, font: str, size: float, fonts: ChartFonts | None) -> list[t
         fallback = fonts.chain.fallback_of(run.path)
         path = fallback.bold if fallback and font == fonts.bold else run.path
         face = register_ttf(path)
-        out.append((face, shapeStr(run.text, face, size) if run.shaped else run.text))
+        out.append((face, _shape(run.text, face, size) if run.shaped else run.text))
     return out
+
+
+def _shape(text: str, face: str, size: float) -> str:
+    """Return `text` shaped by HarfBuzz in `face`, its glyphs' text recorded for the PDF.
+
+    A shaped glyph with no code point of its own gets a private code; recording which text
+    it stands for lets the PDF's ToUnicode map give that text back (as in body text).
+    """
+    from reportgen.writers.pdf.tounicode import record_shaped_word
+
+    word = [pdfmetrics.stringWidth(text, face, size), (ABag(fontName=face, fontSize=size), text)]
+    shaped = shapeFragWord(word)
+    if shaped is not word:
+        record_shaped_word(word, shaped)
+    return shaped[1][1] if len(shaped) == 2 else shapeStr(text, face, size)
 
 
 def _width(run: str, face: str, size: float) -> float:

@@ -27,6 +27,9 @@ _document_map: ContextVar[dict[tuple[str, int], str] | None] = ContextVar(
     "reportgen_pdf_tounicode", default=None
 )
 _shaped_faces: set[str] = set()
+# The same, for the whole process: glyphs shaped outside a document's render (chart labels
+# are shaped when the drawing is built, and a drawing may be reused) still map to their text.
+_process_map: dict[tuple[str, int], str] = {}
 # glyph string of a shaped word -> the text it was shaped from, for the document being rendered
 _document_sources: ContextVar[dict[str, str] | None] = ContextVar(
     "reportgen_pdf_shaped_sources", default=None
@@ -56,7 +59,7 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
     """Record, for each private-use glyph of `shaped`, the text of `word` it stands for."""
     mapping = _document_map.get()
     if mapping is None:
-        return
+        mapping = {}  # not in a document: the process map below still learns the glyphs
     text = "".join(str(s) for f, s in word[1:] if not hasattr(f, "cbDefn"))
     glyphs: list[tuple[str, int, str]] = []  # (glyph char, cluster, face)
     for item in shaped[1:]:
@@ -81,6 +84,7 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
                 _shaped_faces.add(face)
                 value = "".join(remainder) if first and remainder else _ZERO_WIDTH
                 mapping.setdefault((face, ord(ch)), value)
+                _process_map.setdefault((face, ord(ch)), value)
                 first = False
 
 
@@ -134,7 +138,10 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     mapping = _document_map.get() or {}
     lines = []
     for index, code in enumerate(subset):
-        text = mapping.get((face, code), _REPLACEMENT) if code in _PRIVATE else chr(code)
+        if code in _PRIVATE:
+            text = mapping.get((face, code)) or _process_map.get((face, code), _REPLACEMENT)
+        else:
+            text = chr(code)
         lines.append(f"<{index:02X}> <{_unicode_hex(text)}>")
     return "\n".join(
         [
