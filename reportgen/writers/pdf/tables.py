@@ -33,6 +33,7 @@ class BriefTable(Table):
     # reportlab's LongTable behaviour: measure rows only until the page is full. Without it
     # every split measured all remaining rows again, quadratic in a long table's length.
     _longTableOptimize = 1
+    bound: tuple[bool, ...] = ()  # per model body row: stays on the page of the next one
 
     def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> list[Any]:
         """Return the split parts, each told its table's label and first model row."""
@@ -42,8 +43,29 @@ class BriefTable(Table):
             if isinstance(part, BriefTable):
                 part.label = self.label
                 part.first_row = offset
+                part.bound = self.bound
+                part.start_rows = self.start_rows
                 offset += len(part._cellvalues) - part.repeatRows
         return parts
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight: float, ignoreSpans: int = 0) -> int:
+        """Return the last row position the table may split at within `availHeight`.
+
+        Positions after a bound row (model.Table.bound_rows) are refused. This does what
+        reportlab's NOSPLIT ranges do, in one pass: NOSPLIT recomputes every range for each
+        split, which made long tables quadratic.
+        """
+        if not self.bound or self._spanCmds:
+            return int(super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans))
+        height, split_at = 0.0, 0
+        for n, row_height in enumerate(self._rowHeights, start=1):
+            if height + row_height > availHeight:
+                break
+            body = self.first_row + (n - 1) - self.repeatRows
+            if not (0 <= body < len(self.bound) and self.bound[body]):
+                split_at = n
+            height += row_height
+        return split_at
 
 
 def table_label(node: TableNode, number: int) -> str:
@@ -228,10 +250,10 @@ def build_table(
     style = _style(node, styles, len(data))
     for command in _align_commands(aligns):
         style.add(*command)
-    runs = bound_runs(node.bound_rows())
-    for first, last in runs:  # table rows: the header is row 0
-        style.add("NOSPLIT", (0, first + 1), (-1, last + 1))
+    bound = node.bound_rows()
+    runs = bound_runs(bound)
     table = BriefTable(data, colWidths=widths, repeatRows=1, style=style, hAlign="LEFT")
+    table.bound = bound
     table.label = table_label(node, number)
     table.start_rows = 1 + (runs[0][1] + 1 if runs and runs[0][0] == 0 else min(1, len(data) - 1))
     return table
