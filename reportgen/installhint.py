@@ -27,6 +27,7 @@ PARTS: dict[str, tuple[str, str]] = {
     "xlsxwriter": ("XlsxWriter", "native charts in DOCX output"),
     "reportlab": ("reportlab", "PDF output"),
     "uharfbuzz": ("uharfbuzz", "text shaping in PDF output"),
+    "fontTools": ("fonttools", "script detection and the font fallback chain"),
     "babel": ("Babel", "number and date formats"),
     "yaml": ("PyYAML", "reading facts files"),
     "jinja2": ("Jinja2", "templates"),
