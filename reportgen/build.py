@@ -39,12 +39,22 @@ from reportgen.errors import (
     UserError,
 )
 from reportgen.fileio import remove_stray_temp_files
-from reportgen.paths import FONT_DIR, PACKAGE_DIR
+from reportgen.jobs.job import (
+    RenderJob,
+    content_hash,
+    dependencies_hash,
+    job_id,
+    sha256_bytes,
+)
+from reportgen.jobs.job import template_files as _template_files
 from reportgen.staging import StagedOutputs
 from reportgen.writers import FORMATS, get_writer
 
 if TYPE_CHECKING:
     from reportgen.facts import Facts
+    from reportgen.jobs.executor import Executor
+
+__all__ = ["build_brief", "build_folder", "content_hash", "dependencies_hash", "sha256_bytes"]
 
 MANIFEST = "manifest.json"
 FACTS_SUFFIXES = (".yaml", ".yml", ".json")
@@ -144,103 +154,8 @@ class BuildReport:
 
 
 # ---------------------------------------------------------------- hashing
-
-
-def sha256_bytes(data: bytes) -> str:
-    """Return the hex SHA-256 of `data`."""
-    return hashlib.sha256(data).hexdigest()
-
-
-@cache
-def _code_and_fonts_hash() -> str:
-    """Return a hash of reportgen's version, its Python sources, its fonts and its catalogs.
-
-    Hashing the sources (not only the version string) means a changed writer invalidates
-    the cache even before a release bumps the version; it costs a few milliseconds once.
-    """
-    digest = hashlib.sha256(__version__.encode())
-    catalogs = sorted((PACKAGE_DIR / "locale").rglob("*.po"))
-    for path in sorted(PACKAGE_DIR.rglob("*.py")) + sorted(FONT_DIR.glob("*.ttf")) + catalogs:
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def dependencies_hash(template: str, templates_dirs: Sequence[Path] = ()) -> str:
-    """Return the hash of what a brief depends on besides its facts.
-
-    That is the template's files and those of every template it extends (their names and
-    bytes, so the theme file counts), the fonts, and reportgen itself.
-    """
-    digest = hashlib.sha256(_code_and_fonts_hash().encode())
-    digest.update(template.encode())
-    for path in _template_files(template, templates_dirs):
-        digest.update(path.name.encode())
-        digest.update(_file_digest(path))
-    return digest.hexdigest()
-
-
-# Finding a template's files parses its templates; a long-running process (a service, a
-# batch of a thousand briefs) asks again and again. Answers are kept while the files, their
-# folders and the search roots are unchanged (same mtime and size), so an edit is seen at once.
-_FILES_CACHE: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[int, int], ...], list[Path]]] = {}
-
-
-def _stamp(paths: Iterable[Path]) -> tuple[tuple[int, int], ...]:
-    """Return (mtime_ns, size) of each path; (-1, -1) for one that is gone."""
-    stamps = []
-    for path in paths:
-        try:
-            st = path.stat()
-            stamps.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            stamps.append((-1, -1))
-    return tuple(stamps)
-
-
-def _watched(files: list[Path], templates_dirs: Sequence[Path]) -> list[Path]:
-    """Return the paths whose change can change a template's files: files, folders, roots."""
-    from reportgen.templating.env import search_path
-
-    folders = sorted({p.parent for p in files})
-    return [*files, *folders, *search_path(list(templates_dirs))]
-
-
-def _template_files(template: str, templates_dirs: Sequence[Path]) -> list[Path]:
-    """Return template_files(template), from the cache while nothing it depends on changed."""
-    from reportgen.templating import template_files
-
-    key = (template, tuple(str(d) for d in templates_dirs))
-    hit = _FILES_CACHE.get(key)
-    if hit is not None and hit[0] == _stamp(_watched(hit[1], templates_dirs)):
-        return hit[1]
-    files = template_files(template, list(templates_dirs))
-    _FILES_CACHE[key] = (_stamp(_watched(files, templates_dirs)), files)
-    return files
-
-
-@cache
-def _digest_of(path: Path, mtime_ns: int, size: int) -> bytes:
-    """Return the SHA-256 of a file's bytes (cached per path, mtime and size)."""
-    return hashlib.sha256(path.read_bytes()).digest()
-
-
-def _file_digest(path: Path) -> bytes:
-    """Return the SHA-256 of a file, read again only when its mtime or size changed."""
-    st = path.stat()
-    return _digest_of(path, st.st_mtime_ns, st.st_size)
-
-
-def content_hash(facts_bytes: bytes, template: str, templates_dirs: Sequence[Path] = ()) -> str:
-    """Return the hash identifying a brief's outputs: facts bytes plus all dependencies."""
-    return _combined_hash(dependencies_hash(template, templates_dirs), sha256_bytes(facts_bytes))
-
-
-def _combined_hash(deps_hash: str, facts_hash: str) -> str:
-    """Return the content hash made of a dependencies hash and a facts hash."""
-    digest = hashlib.sha256(deps_hash.encode())
-    digest.update(facts_hash.encode())
-    return digest.hexdigest()
+# The content hash is computed in one place, reportgen.jobs.job; content_hash,
+# dependencies_hash and sha256_bytes stay importable from here for callers that know them.
 
 
 # ---------------------------------------------------------------- one brief
@@ -408,7 +323,8 @@ def build_brief(
         title=meta.title,
         date=meta.date.isoformat(),
         template=template_name,
-        content_hash=_combined_hash(deps_hash, facts_hash),
+        # One language of several, or a diglot, is a job of its own (reportgen.jobs.job).
+        content_hash=job_id(deps_hash, facts_hash, _language_key(chosen, languages, layout)),
         outputs=outputs,
         pages=pages,
         subtitle=meta.subtitle or "",
@@ -427,6 +343,13 @@ def build_brief(
         staged.commit()
         brief.paths.update({fmt: Path(out_dir) / brief.file_name(fmt) for fmt in outputs})
     return brief
+
+
+def _language_key(chosen: list[str], languages: list[str], layout: str | None) -> str | None:
+    """Return what a brief's language adds to its job id: nothing for the first language."""
+    if len(chosen) > 1:
+        return f"diglot:{layout}:{','.join(chosen)}"
+    return None if not languages or chosen[0] == languages[0] else chosen[0]
 
 
 # ---------------------------------------------------------------- many briefs
@@ -558,37 +481,49 @@ def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
         return (f"{job.facts_path}: {exc}", [])
     except OSError as exc:
         return (f"{job.facts_path}: {exc.strerror or exc}", [])
+    return _entries(job, briefs)
+
+
+def _entries(job: _Job, briefs: Sequence[Any]) -> _Rendered:
+    """Return the manifest entries and bytes of one facts file's briefs.
+
+    `briefs` are BuiltBriefs (rendered here) or (BriefInfo, JobResult) pairs from a queue.
+    """
     entries = []
     outputs = {}
-    for brief, fmt, data in ((b, f, d) for b in briefs for f, d in b.outputs.items()):
-        record = OutputRecord(
-            path=brief.file_name(fmt),
-            format=fmt,
-            sha256=sha256_bytes(data),
-            bytes=len(data),
-            pages=brief.pages.get(fmt),
-            slug=brief.slug,
-            title=brief.title,
-            subtitle=brief.subtitle,
-            date=brief.date,
-            key_messages=list(brief.key_messages),
-            facts=facts_key(job.facts_path),
-            facts_hash=brief.facts_hash,
-            content_hash=brief.content_hash,
-            template=brief.template,
-            language=brief.language,
-            languages=list(brief.languages),
-        )
-        extra = {
-            "deps_hash": brief.deps_hash,
-            "template_asked": job.template,
-            "warnings": list(brief.warnings),  # repeated while the brief stays current
-            "languages_asked": list(job.languages),
-            "diglot_asked": job.diglot,
-        }
-        entries.append(asdict(record) | extra)
-        outputs[record.path] = data
-    return _Rendered(entries, outputs, tuple(w for b in briefs for w in b.warnings))
+    warnings: list[str] = []
+    for item in briefs:
+        brief, result = item if isinstance(item, tuple) else (item, item)
+        warnings.extend(result.warnings)
+        for fmt, data in result.outputs.items():
+            record = OutputRecord(
+                path=brief.file_name(fmt),
+                format=fmt,
+                sha256=sha256_bytes(data),
+                bytes=len(data),
+                pages=result.pages.get(fmt),
+                slug=brief.slug,
+                title=brief.title,
+                subtitle=brief.subtitle,
+                date=brief.date,
+                key_messages=list(brief.key_messages),
+                facts=facts_key(job.facts_path),
+                facts_hash=brief.facts_hash,
+                content_hash=brief.content_hash,
+                template=brief.template,
+                language=brief.language,
+                languages=list(brief.languages),
+            )
+            extra = {
+                "deps_hash": brief.deps_hash,
+                "template_asked": job.template,
+                "warnings": list(result.warnings),  # repeated while the brief stays current
+                "languages_asked": list(job.languages),
+                "diglot_asked": job.diglot,
+            }
+            entries.append(asdict(record) | extra)
+            outputs[record.path] = data
+    return _Rendered(entries, outputs, tuple(warnings))
 
 
 def _render_languages(job: _Job) -> list[BuiltBrief]:
@@ -647,6 +582,7 @@ def build_folder(
     languages: Sequence[str] = (),
     diglot: bool | str = False,
     timeout: float | None = DEFAULT_TIMEOUT,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
@@ -663,7 +599,8 @@ def build_folder(
     hold it already). Page budget warnings go to the report; with `strict` they fail their
     brief instead (a current brief that had one is rebuilt, and so fails).
     A brief whose render takes longer than `timeout` seconds fails
-    (None or 0: no limit; POSIX only).
+    (None or 0: no limit; POSIX only). `executor` (a reportgen.jobs QueueExecutor) renders
+    on `reportgen worker`s instead of here; only this process writes into the folder.
     """
     from reportgen.folderlock import output_lock
 
@@ -683,7 +620,7 @@ def build_folder(
                 formats, template, dirs, docx_page_numbers, strict, tuple(languages), layout
             )
             plan = replace(plan, timeout=timeout or None)
-            report = _build_locked(files, out_dir, plan, force, jobs, progress)
+            report = _build_locked(files, out_dir, plan, force, jobs, progress, executor)
         finally:
             if created:
                 _remove_if_unused(out_dir)
@@ -712,6 +649,7 @@ def _build_locked(
     force: bool,
     jobs: int | None,
     progress: ProgressFn | None,
+    executor: Executor | None = None,
 ) -> BuildReport:
     """Return the report of building `files` into `out_dir` (its lock held)."""
     remove_stray_temp_files(out_dir)
@@ -732,28 +670,34 @@ def _build_locked(
     collisions: list[str] = []
     staged = StagedOutputs(out_dir)
     new_entries: dict[str, dict[str, Any]] = {}
-    results = _run_jobs(todo, jobs)
-    for done, (job, result) in enumerate(results, start=report.up_to_date + 1):
-        event = "failed"
-        if isinstance(result, tuple):
-            message, problems = result
-            report.failed.append((job.facts_path, message))
-            report.problems.extend(problems)
-        elif result.slug in claimed:
-            collisions.append(_collision(result, claimed[result.slug], job.facts_path))
-            report.failed.append((job.facts_path, collisions[-1]))
-        else:
-            claimed[result.slug] = job.facts_path
-            try:
-                staged.stage(result.slug, result.outputs)
-            except OutputError as exc:
-                report.failed.append((job.facts_path, f"{exc}; {_rolled_back(result)}"))
+    results = _run_jobs(todo, jobs) if executor is None else _run_on(executor, todo)
+    try:
+        for done, (job, result) in enumerate(results, start=report.up_to_date + 1):
+            event = "failed"
+            if isinstance(result, tuple):
+                message, problems = result
+                report.failed.append((job.facts_path, message))
+                report.problems.extend(problems)
+            elif result.slug in claimed:
+                collisions.append(_collision(result, claimed[result.slug], job.facts_path))
+                report.failed.append((job.facts_path, collisions[-1]))
             else:
-                new_entries.update((e["path"], e) for e in result.entries)
-                report.warnings.extend(result.warnings)
-                event = "built"
-        if progress:
-            progress(event, job.facts_path, done, len(files))
+                claimed[result.slug] = job.facts_path
+                try:
+                    staged.stage(result.slug, result.outputs)
+                except OutputError as exc:
+                    report.failed.append((job.facts_path, f"{exc}; {_rolled_back(result)}"))
+                else:
+                    new_entries.update((e["path"], e) for e in result.entries)
+                    report.warnings.extend(result.warnings)
+                    event = "built"
+            if progress:
+                progress(event, job.facts_path, done, len(files))
+    except BaseException:
+        # Interrupted, or the executor gave up (a broker lost for good): nothing is placed,
+        # and no staged temporary file is left behind.
+        staged.discard()
+        raise
 
     if collisions:
         staged.discard()
@@ -895,3 +839,71 @@ def _run_jobs(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_on(
+    executor: Executor, todo: list[_Job]
+) -> Iterable[tuple[_Job, _Rendered | tuple[str, list[Problem]]]]:
+    """Yield (job, result) for each job in order, rendered by `executor` (a queue).
+
+    The facts are read here (a facts error never leaves this machine) and each of the
+    brief's languages asked for is a render job of its own.
+    """
+    plans: list[list[RenderJob] | tuple[str, list[Problem]]] = []
+    for job in todo:
+        try:
+            plans.append(_queue_jobs(job))
+        except FactsError as exc:
+            plans.append((str(exc), list(exc.problems)))
+        except UserError as exc:
+            plans.append((f"{job.facts_path}: {exc}", []))
+    flat = [render for plan in plans if isinstance(plan, list) for render in plan]
+    results = executor.run(flat)
+    for job, plan in zip(todo, plans, strict=True):
+        if isinstance(plan, tuple):
+            yield job, plan
+            continue
+        done = [next(results)[1] for _ in plan]
+        failed = next((r for r in done if not r.ok or r.brief is None), None)
+        if failed is None:
+            yield job, _entries(job, [(r.brief, r) for r in done])
+        elif failed.error == "FactsError":
+            yield job, (failed.message, list(failed.problems))
+        else:
+            yield job, (f"{job.facts_path}: {failed.message}", list(failed.problems))
+
+
+def _queue_jobs(job: _Job) -> list[RenderJob]:
+    """Return the render jobs of one facts file: one per language asked for."""
+    from reportgen.facts import load_facts
+
+    if job.diglot:
+        raise UsageError("diglot documents are not rendered through a queue yet; build them here")
+    if not job.facts_path.is_file():
+        raise UsageError("no such facts file")
+    facts = load_facts(job.facts_path)
+    wanted = list(job.languages) or list(facts.languages)
+    unknown = [lang for lang in wanted if lang not in facts.languages]
+    if unknown:
+        raise UsageError(
+            f"language {', '.join(unknown)} is not one of the brief's languages"
+            f" ({', '.join(facts.languages)})"
+        )
+    options: list[tuple[str, Any]] = []
+    if job.docx_page_numbers:
+        options.append(("docx_page_numbers", True))
+    if job.strict:
+        options.append(("strict", True))
+    first = facts.languages[0]
+    return [
+        RenderJob(
+            facts=facts.source_bytes,
+            filename=str(job.facts_path),
+            template=job.template,
+            formats=job.formats,
+            language=None if lang == first else lang,
+            options=tuple(options),
+            templates_dirs=tuple(map(str, job.templates_dirs)),
+        ).resolved(facts)
+        for lang in wanted
+    ]

@@ -69,6 +69,30 @@ def _from_option(help_text: str) -> Callable[[click.decorators.FC], click.decora
     )
 
 
+def _log_format_option(func: click.decorators.FC) -> click.decorators.FC:
+    """Add --log-format text|json (also REPORTGEN_LOG_FORMAT) and set logging up with it."""
+
+    def configure(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value:
+            import os
+
+            from reportgen.logs import configure_logging
+
+            os.environ["REPORTGEN_LOG_FORMAT"] = value  # for uvicorn and worker processes
+            configure_logging(value)
+        return value
+
+    return click.option(
+        "--log-format",
+        type=click.Choice(["text", "json"]),
+        envvar="REPORTGEN_LOG_FORMAT",
+        callback=configure,
+        expose_value=False,
+        is_eager=True,
+        help="Log lines as text, or as JSON objects with request and job ids.",
+    )(func)
+
+
 def _print_problems(problems: Sequence[Problem]) -> None:
     """Print problems to stderr, one per line, errors before warnings."""
     for problem in sorted(problems, key=lambda p: (p.severity != "error", p)):
@@ -196,6 +220,13 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     show_default=True,
     help="Seconds one brief may take to render; past it the brief fails (0: no limit).",
 )
+@click.option(
+    "--broker",
+    metavar="URL",
+    help="Render on `reportgen worker` processes through this Redis queue "
+    "(redis://HOST:6379/0) instead of on this machine.",
+)
+@_log_format_option
 def build(
     facts: tuple[Path, ...],
     fmt: str,
@@ -211,12 +242,15 @@ def build(
     languages: tuple[str, ...],
     diglot: str | None,
     timeout: float,
+    broker: str | None,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
     Only briefs whose facts, template, theme, fonts or reportgen changed are rebuilt.
     One brief that fails never stops the others: every brief that can be built is built
     and every failure is reported. The exit status is then 2, or 4 with --keep-going.
+    With --broker, the renders run on worker processes anywhere; the outputs, the
+    manifest, the progress and the exit code are those of a local build.
     """
     from reportgen.build import build_folder
 
@@ -228,6 +262,11 @@ def build(
     for path in inputs:
         if not path.exists():
             raise UserError(f"{path}: no such facts file or folder")
+    executor = None
+    if broker:
+        from reportgen.jobs.executor import QueueExecutor
+
+        executor = QueueExecutor(broker)  # BrokerUnavailable (exit 2) when unreachable
     progress, close = (None, lambda: None) if quiet else _progress_printer(sys.stderr.isatty())
     try:
         # build_folder holds the output folder's lock (shared with scheduled builds, publish).
@@ -245,9 +284,12 @@ def build(
             languages=languages,
             diglot=diglot or False,
             timeout=timeout,
+            executor=executor,
         )
     finally:
         close()
+        if executor is not None:
+            executor.close()
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for record in report.built:
@@ -462,6 +504,35 @@ def serve(**options: Any) -> None:
         if note:
             click.echo("No ./facts folder here: serving the bundled example brief.", err=True)
     run(**options)
+
+
+@cli.command(
+    epilog=_epilog(
+        "reportgen worker --broker redis://127.0.0.1:6379/0",
+        "reportgen worker --broker redis://queue.internal:6379/0 --processes 4 --log-format json",
+    )
+)
+@click.option(
+    "--broker",
+    metavar="URL",
+    envvar="REPORTGEN_BROKER",
+    required=True,
+    help="The Redis queue to take jobs from (redis://HOST:6379/0; or REPORTGEN_BROKER).",
+)
+@click.option(
+    "--processes",
+    "-p",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes, each rendering one brief at a time (about one per core).",
+)
+@_log_format_option
+def worker(broker: str, processes: int) -> None:
+    """Render the queue's jobs (from `build --broker` and `serve --broker`) until stopped."""
+    from reportgen.jobs.worker import run_workers
+
+    sys.exit(run_workers(broker, processes))
 
 
 @cli.command(

@@ -8,7 +8,8 @@
     │   ├── LayoutError            content cannot be laid out (a cell taller than a page)
     │   ├── GlyphError             text holds a character no font of the theme draws
     │   ├── UsageError             a bad option or argument (unknown format, missing file)
-    │   └── OutputError            an output cannot be written (a full disk, no permission)
+    │   ├── OutputError            an output cannot be written (a full disk, no permission)
+    │   └── BrokerUnavailable      the job queue's broker cannot be reached (exit 2, HTTP 503)
     └── RenderTimeout              a render ran past its deadline (HTTP 503)
 
 Anything else that escapes is a bug in reportgen (exit 1, HTTP 500).
@@ -86,3 +87,7 @@ class OutputError(UserError):
 
 class RenderTimeout(ReportgenError):
     """A render ran past its deadline."""
+
+
+class BrokerUnavailable(UserError):
+    """The job queue's broker (Redis) cannot be reached (exit 2, HTTP 503 with Retry-After)."""

@@ -37,6 +37,10 @@ PARTS: dict[str, tuple[str, str]] = {
     "lxml": ("lxml", "DOCX output"),
     "filelock": ("filelock", "the output folder's lock (build, publish, schedule)"),
     "psutil": ("psutil", "telling a dead lock holder or parent process from a live one"),
+    "prometheus_client": ("prometheus-client", "the HTTP service's /metrics"),
+    # The queue is an extra (`pip install 'reportgen[queue]'`): one machine needs no server.
+    "dramatiq": ("dramatiq[redis]", "the job queue (--broker, reportgen worker)"),
+    "redis": ("redis", "the job queue (--broker, reportgen worker)"),
 }
 
 

@@ -138,6 +138,9 @@ class Schedule(_Strict):
     """The run log (SQLite), kept across restarts."""
     misfire_grace_time: int = Field(default=3600, ge=1)
     """Seconds after its time within which a missed run (machine asleep) still runs, once."""
+    broker: str | None = None
+    """A Redis URL shared by several scheduler replicas: the run log lives there (instead of
+    `history`) and each cron run is claimed by one replica only (reportgen.schedule.shared)."""
     jobs: list[Job]
 
     @field_validator("jobs")

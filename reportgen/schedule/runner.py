@@ -34,6 +34,8 @@ from reportgen.schedule.runlog import (
 if TYPE_CHECKING:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    from reportgen.schedule.shared import RedisRunLog
+
 log = logging.getLogger("reportgen.schedule")
 
 
@@ -48,8 +50,33 @@ def history(config_path_or_log: Path, limit: int = 20, job: str | None = None) -
     """Return the last `limit` runs, newest first, from a schedule file's run log or a log file."""
     path = Path(config_path_or_log)
     if path.suffix.lower() in (".yaml", ".yml"):
-        path = load_schedule(path).history
+        return open_runlog(load_schedule(path)).recent(limit, job=job)
     return RunLog(path).recent(limit, job=job)
+
+
+def open_runlog(schedule: Schedule) -> RunLog | RedisRunLog:
+    """Return the schedule's run log: in Redis when it names a broker, else its SQLite file.
+
+    Raises BrokerUnavailable (exit 2) when the broker cannot be reached.
+    """
+    if schedule.broker:
+        from reportgen.jobs.queue import redis_client
+        from reportgen.schedule.shared import RedisRunLog
+
+        return RedisRunLog(redis_client(schedule.broker))
+    return RunLog(schedule.history)
+
+
+def _claimed_elsewhere(schedule: Schedule, job: Job, runlog: object) -> str | None:
+    """Return why this replica must not run `job` now (another one claimed it), else None."""
+    from reportgen.schedule.shared import RedisRunLog, claim_run, fire_time
+
+    if not isinstance(runlog, RedisRunLog):
+        return None
+    due = fire_time(job.trigger(), now(), schedule.misfire_grace_time)
+    if due is None or claim_run(runlog.client, job.name, due, schedule.misfire_grace_time):
+        return None
+    return f"the run due at {due.isoformat()} is taken by another scheduler replica"
 
 
 def run_job(schedule: Schedule, job: Job, trigger: str = "manual") -> RunRecord:
@@ -59,7 +86,14 @@ def run_job(schedule: Schedule, job: Job, trigger: str = "manual") -> RunRecord:
     never in an exception (the scheduler must outlive a bad run); KeyboardInterrupt and
     SystemExit are recorded and then re-raised.
     """
-    runlog = RunLog(schedule.history)
+    runlog = open_runlog(schedule)
+    if trigger == "schedule":
+        taken = _claimed_elsewhere(schedule, job, runlog)
+        if taken is not None:  # that replica records the run; this one records nothing
+            log.info("%s: %s", job.name, taken)
+            return RunRecord(job=job.name, trigger=trigger, start=now()).finished(
+                SKIPPED, message=taken
+            )
     record = runlog.begin(job.name, trigger)
     log.info("%s: run started (%s)", job.name, trigger)
     try:
@@ -225,7 +259,7 @@ def build_scheduler(schedule: Schedule, now: datetime | None = None) -> Blocking
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     now = now or datetime.now(UTC)
-    runlog = RunLog(schedule.history)
+    runlog = open_runlog(schedule)
     scheduler = BlockingScheduler(timezone="UTC")
     for job in schedule.jobs:
         last = runlog.recent(1, job=job.name)

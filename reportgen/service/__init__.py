@@ -101,6 +101,30 @@ def run(**settings: Any) -> None:
         port=config.port,
         workers=config.workers,
         log_level=config.log_level,
+        **_log_config(config.log_format),
         # The service is meant to sit behind a proxy on loopback; no server header leak.
         server_header=False,
     )
+
+
+def _log_config(log_format: str) -> dict[str, Any]:
+    """Return uvicorn.run's log_config argument for `log_format` (none: uvicorn's own)."""
+    if log_format != "json":
+        return {}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "stream": "ext://sys.stderr",
+    }
+    config = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "reportgen.logs.JsonFormatter"}},
+        "handlers": {"default": handler},
+        "root": {"handlers": ["default"], "level": "INFO"},
+        "loggers": {
+            "uvicorn": {"level": "INFO"},
+            "uvicorn.access": {"level": "WARNING"},  # reportgen.access has the request id
+        },
+    }
+    return {"log_config": config}

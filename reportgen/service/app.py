@@ -8,6 +8,9 @@ only a cache, and everything else is read from the facts and template folders.
 from __future__ import annotations
 
 import logging
+import re
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +27,10 @@ from reportgen.service.apidocs import install_api_docs
 from reportgen.service.briefs import BriefService, check_format, etag_matches
 from reportgen.service.cache import DocumentCache
 from reportgen.service.catalog import Catalog
+from reportgen.service.jobs_api import JobBoard, add_job_routes
 from reportgen.service.limits import BodyLimitMiddleware
+from reportgen.service.metrics import MeteredRenderer, ServiceMetrics
+from reportgen.service.queued import QueueRenderer
 from reportgen.service.rendering import Renderer, RenderJob, Validated, validate_in_worker
 from reportgen.service.responses import (
     SafeJSONResponse,
@@ -88,14 +94,19 @@ DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """Return the service's FastAPI application configured by `settings`."""
     settings = settings or ServiceSettings()
-    renderer = Renderer(
+    queue = QueueRenderer(settings.broker, settings.render_timeout) if settings.broker else None
+    inner = queue or Renderer(
         settings.render_mode,
         settings.processes(),
         settings.concurrency(),
         settings.max_queue,
         settings.render_timeout,
     )
-    briefs = BriefService(renderer, DocumentCache(settings.cache_bytes), settings.templates_dirs)
+    cache = DocumentCache(settings.cache_bytes)
+    metrics = ServiceMetrics(lambda: _live_metrics(inner, cache, queue))
+    renderer = MeteredRenderer(inner, metrics)
+    briefs = BriefService(renderer, cache, settings.templates_dirs)
+    board = JobBoard(inner, briefs.templates_dirs, settings.cache_bytes, metrics, queue)
     catalog = Catalog(settings.resolved_facts_dir())
     if not catalog.folder.is_dir():
         log.warning("facts folder %s does not exist: /v1/briefs lists nothing", catalog.folder)
@@ -107,6 +118,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            board.close()
             renderer.close()
 
     app = FastAPI(
@@ -123,13 +135,73 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.briefs = briefs
     app.state.catalog = catalog
+    app.state.jobs = board
+    app.state.metrics = metrics
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body)
     install_error_handlers(app)
     install_api_docs(app)  # before /static, so /static/apidocs is matched first
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(page.router)
     _add_api_routes(app, settings, briefs, catalog)
+    add_job_routes(app, board, briefs, FACTS_BODY)
+    _add_operations_routes(app, metrics)
+    _add_request_ids(app)
     return app
+
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _add_request_ids(app: FastAPI) -> None:
+    """Give each request an id (the client's X-Request-ID when sane), logged and echoed."""
+    from reportgen.logs import log_context
+
+    access = logging.getLogger("reportgen.access")
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Any) -> Response:
+        given = request.headers.get("x-request-id", "")
+        rid = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        started = time.perf_counter()
+        with log_context(request_id=rid):
+            response = await call_next(request)
+            # One access line per request, with its id (uvicorn's own access log has none;
+            # the JSON log configuration turns that one off).
+            access.info(
+                "%s %s %d %.1f ms",
+                request.method,
+                request.url.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
+        response.headers["X-Request-ID"] = rid
+        return response
+
+
+def _live_metrics(renderer: Any, cache: DocumentCache, queue: QueueRenderer | None) -> dict:
+    """Return the values /metrics reads when scraped: cache, queue depth, broker."""
+    values: dict[str, Any] = {
+        "reportgen_cache_hits_total": cache.hits,
+        "reportgen_cache_misses_total": cache.misses,
+        "queue_depth": getattr(renderer, "waiting", 0),
+    }
+    if queue is not None:
+        info = queue.reachable()
+        values["broker_up"] = 1 if info["reachable"] else 0
+        values["queue_depth"] = info.get("queued", 0)
+    return values
+
+
+def _add_operations_routes(app: FastAPI, metrics: ServiceMetrics) -> None:
+    """Add /metrics (Prometheus text format)."""
+
+    @app.get("/metrics", tags=["service"], response_class=Response)
+    async def prometheus_metrics() -> Response:
+        """Return the service's metrics in Prometheus' text format."""
+        import asyncio
+
+        body, content_type = await asyncio.to_thread(metrics.exposition)
+        return Response(body, media_type=content_type)
 
 
 def _add_api_routes(
@@ -138,15 +210,33 @@ def _add_api_routes(
     """Add the /v1 endpoints and /healthz to `app`."""
     thumbnails = Thumbnails()
 
-    @app.get("/healthz", response_model=Health, tags=["service"])
-    async def healthz() -> Health:
-        """Return the service's status, version, render pool load and cache size."""
-        return Health(
-            status="ok",
+    @app.get(
+        "/healthz",
+        response_model=Health,
+        tags=["service"],
+        responses={503: {"model": Health, "description": "The broker is unreachable"}},
+    )
+    async def healthz() -> Any:
+        """Return the service's status, version, render pool load, cache and broker.
+
+        503 (with Retry-After) when the service renders through a broker it cannot reach.
+        """
+        import asyncio
+
+        broker = None
+        reachable = getattr(briefs.renderer, "reachable", None)
+        if reachable is not None:
+            broker = await asyncio.to_thread(reachable)
+        health = Health(
+            status="ok" if broker is None or broker["reachable"] else "broker unreachable",
             version=__version__,
             renderer=briefs.renderer.stats(),
             cache=briefs.cache.stats(),
+            broker=broker,
         )
+        if health.status == "ok":
+            return health
+        return SafeJSONResponse(health.model_dump(), 503, headers={"Retry-After": "5"})
 
     @app.get("/v1/templates", response_model=TemplateList, tags=["briefs"])
     async def templates() -> TemplateList:

@@ -89,6 +89,19 @@ SERVE_OPTIONS: tuple[ServeOption, ...] = (
         "info",
         "Uvicorn's log level.",
     ),
+    ServeOption(
+        "log_format",
+        click.Choice(["text", "json"]),
+        "text",
+        "Log lines as text, or as JSON objects with request and job ids.",
+    ),
+    ServeOption(
+        "broker",
+        str,
+        "none: render here",
+        "A Redis URL (redis://HOST:6379/0): render on `reportgen worker`s through it; "
+        "async jobs' results are shared by every replica.",
+    ),
 )
 
 

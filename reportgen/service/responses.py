@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reportgen.errors import (
+    BrokerUnavailable,
     FactsError,
     LayoutError,
     Problem,
@@ -24,6 +25,7 @@ from reportgen.errors import (
     UsageError,
     UserError,
 )
+from reportgen.jobs.callbacks import CallbackRefused
 from reportgen.service.briefs import UnknownTemplate, etag_matches
 from reportgen.service.cache import CachedDocument
 from reportgen.service.limits import BodyTooLarge, too_large_response
@@ -58,7 +60,9 @@ def status_of(exc: Exception) -> int:
         return 422
     if isinstance(exc, UnsupportedMediaType):
         return 415
-    if isinstance(exc, RenderTimeout | RendererUnavailable):
+    if isinstance(exc, CallbackRefused):
+        return 422
+    if isinstance(exc, RenderTimeout | RendererUnavailable | BrokerUnavailable):
         return 503
     if isinstance(exc, QueueFull):
         return 429
@@ -77,6 +81,8 @@ def error_code(exc: Exception) -> str:
         RenderTimeout: "render_timeout",
         RendererUnavailable: "renderer_unavailable",
         QueueFull: "too_many_requests",
+        BrokerUnavailable: "broker_unavailable",
+        CallbackRefused: "callback_refused",
     }
     for cls, code in codes.items():
         if isinstance(exc, cls):
@@ -99,7 +105,7 @@ def error_response(exc: Exception) -> JSONResponse:
     headers = {}
     if isinstance(exc, QueueFull):
         headers["Retry-After"] = str(exc.retry_after)
-    elif isinstance(exc, RenderTimeout | RendererUnavailable):
+    elif isinstance(exc, RenderTimeout | RendererUnavailable | BrokerUnavailable):
         headers["Retry-After"] = "5"
     return SafeJSONResponse(body.model_dump(), status_code=status_of(exc), headers=headers)
 

@@ -95,6 +95,7 @@ class Health(BaseModel):
     version: str
     renderer: dict[str, Any]
     cache: dict[str, int]
+    broker: dict[str, Any] | None = None
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

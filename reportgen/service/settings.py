@@ -66,6 +66,13 @@ class ServiceSettings(BaseSettings):
     log_level: str = "info"
     """Uvicorn's log level."""
 
+    log_format: Literal["text", "json"] = "text"
+    """Log lines as text, or as one JSON object each with the request or job id."""
+
+    broker: str | None = None
+    """A Redis URL (redis://HOST:6379/0): render on `reportgen worker`s through that queue,
+    keep async jobs' results in it (shared by every replica); None renders in this process."""
+
     def resolved_facts_dir(self) -> Path:
         """Return the served facts folder: the setting, ./facts, or the bundled examples."""
         if self.facts_dir is not None:

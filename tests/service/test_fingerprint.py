@@ -19,7 +19,7 @@ def test_equals_the_build_content_hash(seed_bytes: bytes) -> None:
 
 def test_follows_an_edited_or_added_template_file(tmp_path: Path, seed_bytes: bytes) -> None:
     shutil.copytree(BUNDLED_TEMPLATES / "fact-sheet", tmp_path / "fact-sheet")
-    prints = Fingerprints([tmp_path], recheck_seconds=0)
+    prints = Fingerprints([tmp_path])
     before = prints.content_hash(seed_bytes, "fact-sheet")
     entry = next(p for p in (tmp_path / "fact-sheet").iterdir() if p.suffix == ".j2")
     entry.write_text(entry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
