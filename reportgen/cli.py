@@ -253,7 +253,9 @@ def build(
     manifest, the progress and the exit code are those of a local build.
     """
     from reportgen.build import build_folder
+    from reportgen.writers.docx.package import source_date_epoch
 
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before it starts
     inputs: list[Path] = list(facts)
     if not inputs:
         inputs, note = _default_inputs()

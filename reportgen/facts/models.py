@@ -149,10 +149,27 @@ def _full_date(value: Any) -> datetime.date:
         raise _custom("date", str(exc)) from None
 
 
+MAX_URL = 2000
+# Controls (a newline would let the error message forge a second `file:line:` line in a
+# log), spaces of every kind, bidi controls, and what HTML and Markdown treat as delimiters.
+_URL_BAD = re.compile(
+    '[\x00-\x20\x7f-\xa0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff<>"]'
+)
+
+
 def _check_url(value: str) -> str:
     """Return an http(s) URL; other schemes (javascript:, file:) have no place in a brief."""
-    if not re.fullmatch(r"https?://[^\s<>\"]+", value):
-        raise _custom("url", f"'{value[:80]}' is not an http:// or https:// URL")
+    if len(value) > MAX_URL:
+        raise _custom("url", f"is {len(value):,} characters long; a URL holds at most {MAX_URL:,}")
+    bad = _URL_BAD.search(value)
+    if bad:
+        raise _custom(
+            "url",
+            f"contains U+{ord(bad.group()):04X} at character {bad.start() + 1}; a URL holds no"
+            " spaces, line breaks or control characters (percent-encode them: %20, %0A)",
+        )
+    if not re.fullmatch(r"https?://[^/?#]+.*", value, re.DOTALL):
+        raise _custom("url", f"{value[:80]!r} is not an http:// or https:// URL")
     return value
 
 
@@ -358,11 +375,14 @@ FISCAL_YEARS: dict[str, str] = {
 Fiscal = Literal["april", "july", "mid-july", "october", "calendar"]
 
 
+MAX_YEARS = 100  # a budget period; per-year figures divide by it
+
+
 class Period(Strict):
     """The years a budget runs over: a start year and a number of years."""
 
     start: Annotated[int, Field(ge=1900, le=2200, description="First year (2024).")]
-    years: int = Field(description="Number of years; at least 1.")
+    years: int = Field(description="Number of years; 1 to 100.")
     fiscal: bool | Fiscal = Field(
         False,
         description="Fiscal years: true (India, April-March: 2024 means 2024-25), or where"
@@ -375,6 +395,8 @@ class Period(Strict):
         """Return the period if it lasts one year or more."""
         if self.years <= 0:
             raise _custom("period", f"years must be 1 or more, got {self.years}")
+        if self.years > MAX_YEARS:
+            raise _custom("period", f"years must be at most {MAX_YEARS}, got {self.years:,}")
         return self
 
     @property

@@ -114,7 +114,7 @@ def _message(error: ErrorDetails, root: Any) -> str:
         return f"expected {bound} items, got {count}"
     if kind == "string_type" and isinstance(given, bool):
         return (
-            f"expected text, got {given}: YAML reads yes/no/true/false/on/off as true or false;"
+            f"expected text, got {given}: YAML reads true/false as true or false;"
             " put the text in quotes"
         )
     shown = repr(given)

@@ -8,7 +8,6 @@ YAML), with tabs turned into spaces first because YAML forbids tabs where JSON a
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -26,6 +25,8 @@ MAX_NODES = 100_000
 TOO_MANY_VALUES = (
     f"more than {MAX_NODES} values; a facts file holds hundreds, a large annex thousands"
 )
+
+MAX_DIGITS = 40  # an amount has 15 integer digits and 9 decimals at most; 40 is generous
 
 Path = tuple[str | int, ...]
 
@@ -110,14 +111,14 @@ def parse_text(text: str, json_like: bool = False) -> Parsed:
 
 
 def _looks_like_json(text: str) -> bool:
-    """Return True when the text is a JSON object (so tabs in it are plain whitespace)."""
-    if not text.lstrip().startswith("{"):
-        return False
-    try:
-        json.loads(text)
-    except (ValueError, RecursionError):
-        return False
-    return True
+    """Return True when the text reads as a JSON object (so tabs in it are plain whitespace).
+
+    Only the first character is looked at: parsing the text as JSON here would be a second
+    parser with other limits (Python's json recurses, and refuses long integers with its own
+    error); the one parser below reads JSON too. JSON allows no tab inside a string, so
+    turning tabs into spaces changes no value of a valid JSON text.
+    """
+    return text.lstrip().startswith("{")
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, text: str) -> ReadError:
@@ -169,7 +170,47 @@ def _check_expansion(root: Node) -> None:
     size(root)
 
 
-_CLoader: type | None = getattr(yaml, "CSafeLoader", None)
+# YAML 1.2's core schema, which JSON shares, for plain (unquoted) scalars. PyYAML resolves
+# YAML 1.1's: `1:30` is 90 (base 60), `yes`/`no`/`on`/`off` are booleans, `010` is 8. Here
+# those are the text written, and `010` is ten. Dates (YYYY-MM-DD) are still read as dates.
+_CORE_RESOLVERS: list[tuple[str, re.Pattern[str], list[str | None]]] = [
+    (f"{_YAML}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    (
+        f"{_YAML}int",
+        re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"),
+    ),
+    (
+        f"{_YAML}float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+.0123456789"),
+    ),
+    (f"{_YAML}null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    (
+        f"{_YAML}timestamp",
+        re.compile(r"^[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?$"),
+        list("0123456789"),
+    ),
+    (f"{_YAML}merge", re.compile(r"^(?:<<)$"), ["<"]),
+]
+
+
+def _core_schema(cls: type) -> type:
+    """Give a loader class YAML 1.2 core resolution of plain scalars; return the class."""
+    cls.yaml_implicit_resolvers = {}  # type: ignore[attr-defined]
+    for tag, pattern, first in _CORE_RESOLVERS:
+        cls.add_implicit_resolver(tag, pattern, first)  # type: ignore[attr-defined]
+    return cls
+
+
+_CLoader: type | None = (
+    _core_schema(type("_CoreCLoader", (yaml.CSafeLoader,), {}))
+    if hasattr(yaml, "CSafeLoader")
+    else None
+)
 
 
 def _compose(text: str) -> tuple[Any, Node | None]:
@@ -228,6 +269,7 @@ def _line(event: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+@_core_schema
 class _BoundedLoader(yaml.SafeLoader):
     """A SafeLoader whose composer counts aliases and depth, refusing past the limits."""
 
@@ -321,11 +363,28 @@ class _Walker:
         return result
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
-        """Return a scalar's value; floats become exact Decimals from the written text."""
+        """Return a scalar's value; floats become exact Decimals from the written text.
+
+        Numbers are read by YAML 1.2's rules and held to MAX_DIGITS digits; a string's
+        surrogate-pair escapes (`"\\ud83d\\ude00"`, as JSON writers spell an emoji) become
+        the character they encode.
+        """
         self._check_tag(node, None, path)
         self.spans.append(
             (node.start_mark.index, node.end_mark.index, path, node.start_mark.line + 1)
         )
+        if node.tag in (f"{_YAML}int", f"{_YAML}float"):
+            digits = sum(ch.isdigit() for ch in node.value)
+            if digits > MAX_DIGITS:
+                raise ReadError(
+                    f"a number of {digits:,} digits; numbers have at most {MAX_DIGITS}",
+                    node.start_mark.line + 1,
+                    path,
+                )
+        if node.tag == f"{_YAML}int":
+            return _core_int(node.value)
+        if node.tag == f"{_YAML}str" and _SURROGATE.search(node.value):
+            return _join_surrogates(node.value)
         if node.tag == f"{_YAML}float":
             try:
                 return Decimal(node.value.replace("_", ""))
@@ -353,3 +412,27 @@ class _Walker:
             if start <= index < end:
                 return path, line
         return (), text.count("\n", 0, index) + 1
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(text: str) -> str:
+    """Return `text` with each high-low surrogate pair joined into its character.
+
+    A lone surrogate stays (the text checks name it); only well-formed pairs are joined.
+    """
+    return re.sub(
+        "[\ud800-\udbff][\udc00-\udfff]",
+        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"),
+        text,
+    )
+
+
+def _core_int(text: str) -> int:
+    """Return a YAML 1.2 core integer: decimal (`010` is ten), `0o` octal or `0x` hex."""
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)

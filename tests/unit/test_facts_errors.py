@@ -280,9 +280,14 @@ def test_text_read_as_a_mapping_suggests_quotes() -> None:
     assert "put the whole text in quotes" in problem.message
 
 
-def test_yes_read_as_boolean_suggests_quotes() -> None:
-    problem = only(mutate("title: A minimal brief", "title: yes"))
-    assert "YAML reads yes/no" in problem.message
+def test_true_read_as_boolean_suggests_quotes() -> None:
+    problem = only(mutate("title: A minimal brief", "title: true"))
+    assert "YAML reads true/false" in problem.message
+
+
+def test_yes_is_text_as_in_yaml_1_2() -> None:
+    # YAML 1.1 read yes/no/on/off as booleans; facts files follow YAML 1.2 (as JSON does).
+    assert parse_facts(mutate("title: A minimal brief", "title: yes"), "f.yaml").meta.title == "yes"
 
 
 def test_too_few_key_messages() -> None:

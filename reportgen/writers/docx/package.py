@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
+from reportgen.errors import UsageError
 from reportgen.model import Meta
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -199,14 +200,35 @@ def app_properties() -> bytes:
     return f'{_DECL}<Properties xmlns="{ns}">{app}</Properties>'.encode()
 
 
+# The reproducible-builds.org variable: whole seconds since 1970, up to the year 9999.
+MAX_EPOCH = 253402300799
+
+
+def source_date_epoch() -> datetime | None:
+    """Return SOURCE_DATE_EPOCH as a UTC time, None when unset; UsageError when malformed.
+
+    The specification asks builds to fail on a malformed value rather than guess.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text[:20]) > MAX_EPOCH:
+        shown = text[:40].encode("unicode_escape").decode("ascii")
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={shown!r} is not a Unix time: it must be whole seconds since"
+            " 1970-01-01 UTC (such as 1700000000), or unset"
+        )
+    return datetime.fromtimestamp(int(text), tz=UTC)
+
+
 def pinned_timestamp(meta: Meta) -> str:
     """Return the W3CDTF timestamp for created/modified: SOURCE_DATE_EPOCH, else meta.date_iso.
 
     Falls back to the zip epoch so that output never depends on the clock.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+    moment = source_date_epoch()
+    if moment is not None:
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         return date.fromisoformat(meta.date_iso).strftime("%Y-%m-%dT00:00:00Z")
