@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -43,9 +44,14 @@ def test_type_checkers_see_the_real_signatures(tmp_path: Path) -> None:
         "reportgen.build_brief(42)\n",
         encoding="utf-8",
     )
+    # An editable install (pip install -e, the README's test command) puts the package behind
+    # setuptools' import hook, which mypy does not follow; point mypy at this tree instead, as a
+    # regular install would through its site-packages copy (py.typed ships in the wheel).
+    env = {**os.environ, "MYPYPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-incremental", "--follow-imports=silent", str(script)],
         cwd=tmp_path,
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
