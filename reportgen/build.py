@@ -179,29 +179,66 @@ def _load(facts: Any) -> tuple[Any, bytes]:
     return facts, source
 
 
-def theme_for(template: str, templates_dirs: Sequence[Path] = ()) -> Any:
+def theme_for(
+    template: str, templates_dirs: Sequence[Path] = (), reference_docx: Path | None = None
+) -> Any:
     """Return the Theme of a template: the nearest `theme.yaml`, else the house theme.
 
     The template's own folder comes first, then the folders of the templates it extends.
+    A template's `reference_docx:` (template.yaml) lies under its theme.yaml: the theme
+    file's values win. A `reference_docx` given here (--reference-docx, a schedule job's
+    `reference_docx:`) is the build's own choice and lies over both.
     """
+    from reportgen.housedocx import apply_house_docx
     from reportgen.templating import find_template
     from reportgen.theme import default_theme
 
-    own = find_template(template, list(templates_dirs)).path
+    info = find_template(template, list(templates_dirs))
     themes = [p for p in _template_files(template, templates_dirs) if p.name == "theme.yaml"]
-    themes.sort(key=lambda p: p.parent != own)
-    if not themes:
-        return default_theme()
-    st = themes[0].stat()
-    return _load_theme(themes[0], st.st_mtime_ns, st.st_size)
+    themes.sort(key=lambda p: p.parent != info.path)
+    base = default_theme()
+    if info.reference_docx is not None:
+        base = apply_house_docx(base, house_docx(info.reference_docx))
+    theme = base
+    if themes:
+        st = themes[0].stat()
+        theme = _load_theme(themes[0], st.st_mtime_ns, st.st_size, base)
+    if reference_docx is not None:
+        theme = apply_house_docx(theme, house_docx(reference_docx))
+    return theme
 
 
 @cache
-def _load_theme(path: Path, mtime_ns: int, size: int) -> Any:
-    """Return the theme read from `path` (cached per path, mtime and size)."""
+def _load_theme(path: Path, mtime_ns: int, size: int, base: Any = None) -> Any:
+    """Return the theme read from `path` over `base` (cached per path, mtime, size, base)."""
     from reportgen.themefile import load_theme
 
-    return load_theme(path)
+    return load_theme(path, base)
+
+
+def house_docx(path: Path) -> Any:
+    """Return the HouseDocx of a reference .docx (cached per path, mtime and size)."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise UsageError(f"{path}: reference document cannot be read: {exc.strerror}") from None
+    return _read_house_docx(path.resolve(), st.st_mtime_ns, st.st_size)
+
+
+@cache
+def _read_house_docx(path: Path, mtime_ns: int, size: int) -> Any:
+    """Return the reference document read from `path` (see house_docx)."""
+    from reportgen.housedocx import read_house_docx
+
+    return read_house_docx(path)
+
+
+def _with_reference(deps_hash: str, reference_docx: Path | None) -> str:
+    """Return the dependencies hash with a build's reference document counted in."""
+    if reference_docx is None or not deps_hash:
+        return deps_hash
+    return sha256_bytes(f"{deps_hash}:{house_docx(reference_docx).digest}".encode())
 
 
 def render_formats(
@@ -266,6 +303,7 @@ def build_brief(
     strict: bool = False,
     language: str | None = None,
     diglot: bool | str = False,
+    reference_docx: Path | None = None,
 ) -> BuiltBrief:
     """Return one brief rendered in each of `formats`, written into `out_dir` when given.
 
@@ -273,9 +311,11 @@ def build_brief(
     "pdf", "docx", "all" or a sequence of names. `language` is one of the brief's
     languages (default: its first); `diglot` (True, "stacked" or "columns") makes one
     document of all its languages instead (or of the template's choice when the template
-    is a diglot one). Raises a UserError subclass for bad facts, an unknown template or a
-    layout that cannot be set; with `strict`, PageBudgetError for a PDF outside its
-    template's page budget (else the brief carries the warning).
+    is a diglot one). `reference_docx` is a Word document whose styles, header, footer,
+    page and margins the brief takes (see reportgen.housedocx). Raises a UserError subclass
+    for bad facts, an unknown template or a layout that cannot be set; with `strict`,
+    PageBudgetError for a PDF outside its template's page budget (else the brief carries the
+    warning).
     """
     from reportgen.pagebudget import PageBudgetError, budget_message
     from reportgen.templating import build_diglot, build_document, find_template
@@ -303,7 +343,7 @@ def build_brief(
         view = facts_obj.for_language(chosen[0])
         doc = build_document(view, template_name, list(templates_dirs), sandboxed=sandboxed)
     stem = output_stem(view.meta.slug, chosen[0], languages, diglot=len(chosen) > 1)
-    theme = theme or theme_for(template_name, templates_dirs)
+    theme = theme or theme_for(template_name, templates_dirs, reference_docx)
     room: list[tuple[str, float]] = []
     outputs, pages = render_formats(
         doc, formats, theme, docx_page_numbers=docx_page_numbers, room=room
@@ -316,7 +356,7 @@ def build_brief(
         if message and strict:
             raise PageBudgetError(f"{message} (--strict)")
         warnings += [message] if message else []
-    deps_hash = dependencies_hash(template_name, templates_dirs)
+    deps_hash = _with_reference(dependencies_hash(template_name, templates_dirs), reference_docx)
     facts_hash = sha256_bytes(facts_bytes)
     brief = BuiltBrief(
         slug=meta.slug,
@@ -447,6 +487,7 @@ class _Job:
     languages: tuple[str, ...] = ()  # the languages asked for (empty: all the brief's)
     diglot: str | None = None  # "stacked"/"columns": one diglot document instead
     timeout: float | None = None
+    reference_docx: Path | None = None  # the house template from Word, for every brief
 
 
 @dataclass(frozen=True)
@@ -533,7 +574,11 @@ def _render_languages(job: _Job) -> list[BuiltBrief]:
     if not job.facts_path.is_file():
         raise UsageError(f"{job.facts_path}: no such facts file")
     facts = load_facts(job.facts_path)  # read once; each language is a view of it
-    options: dict[str, Any] = {"docx_page_numbers": job.docx_page_numbers, "strict": job.strict}
+    options: dict[str, Any] = {
+        "docx_page_numbers": job.docx_page_numbers,
+        "strict": job.strict,
+        "reference_docx": job.reference_docx,
+    }
     args = (facts, job.formats, job.template, job.templates_dirs)
     if job.diglot:
         chosen = list(job.languages) or None
@@ -583,6 +628,7 @@ def build_folder(
     diglot: bool | str = False,
     timeout: float | None = DEFAULT_TIMEOUT,
     executor: Executor | None = None,
+    reference_docx: Path | None = None,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
@@ -601,6 +647,7 @@ def build_folder(
     A brief whose render takes longer than `timeout` seconds fails
     (None or 0: no limit; POSIX only). `executor` (a reportgen.jobs QueueExecutor) renders
     on `reportgen worker`s instead of here; only this process writes into the folder.
+    `reference_docx` gives every brief the styles, header, footer and page of a Word file.
     """
     from reportgen.folderlock import output_lock
 
@@ -619,7 +666,9 @@ def build_folder(
             plan = _Options(
                 formats, template, dirs, docx_page_numbers, strict, tuple(languages), layout
             )
-            plan = replace(plan, timeout=timeout or None)
+            plan = replace(plan, timeout=timeout or None, reference_docx=reference_docx)
+            if reference_docx is not None:
+                house_docx(reference_docx)  # a bad reference stops the build before it starts
             report = _build_locked(files, out_dir, plan, force, jobs, progress, executor)
         finally:
             if created:
@@ -640,6 +689,7 @@ class _Options:
     languages: tuple[str, ...] = ()
     diglot: str | None = None
     timeout: float | None = None
+    reference_docx: Path | None = None
 
 
 def _build_locked(
@@ -747,7 +797,8 @@ def _plan(
         if not force and complete and path.is_file():
             name = entries[0].get("template", "")
             if name not in deps_cache:
-                deps_cache[name] = _safe_deps_hash(name, dirs)
+                deps = _safe_deps_hash(name, dirs)
+                deps_cache[name] = _with_reference(deps, options.reference_docx)
             facts_hash = sha256_bytes(path.read_bytes())
             warned = options.strict and any(e.get("warnings") for e in entries)
             if not warned and _is_current(entries, facts_hash, deps_cache[name], out_dir):
@@ -756,7 +807,11 @@ def _plan(
         job = _Job(path, formats, template, dirs, options.docx_page_numbers, options.strict)
         todo.append(
             replace(
-                job, languages=options.languages, diglot=options.diglot, timeout=options.timeout
+                job,
+                languages=options.languages,
+                diglot=options.diglot,
+                timeout=options.timeout,
+                reference_docx=options.reference_docx,
             )
         )
     return todo, current
@@ -879,6 +934,11 @@ def _queue_jobs(job: _Job) -> list[RenderJob]:
 
     if job.diglot:
         raise UsageError("diglot documents are not rendered through a queue yet; build them here")
+    if job.reference_docx is not None:
+        raise UsageError(
+            "--reference-docx is not rendered through a queue yet (workers may not see the"
+            " file); build here, or name it in the template's template.yaml"
+        )
     if not job.facts_path.is_file():
         raise UsageError("no such facts file")
     facts = load_facts(job.facts_path)

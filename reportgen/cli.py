@@ -154,6 +154,7 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
         "reportgen build facts --out output -q --keep-going",
         "reportgen build facts/x.yaml --lang hi-IN",
         "reportgen build facts/x.yaml --diglot columns",
+        "reportgen build facts --reference-docx house.docx",
     )
 )
 @click.argument("facts", nargs=-1, type=click.Path(path_type=Path))
@@ -195,6 +196,14 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     is_flag=True,
     help="A brief outside its template's page budget (pages: {min, max}) fails instead of "
     "being built with a warning.",
+)
+@click.option(
+    "--reference-docx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A Word file (.docx) whose styles, theme colours and fonts, header, footer, page size"
+    " and margins every brief takes, in the DOCX (and the PDF's sizes, colours and page);"
+    " start from `reportgen reference-docx > house.docx`.",
 )
 @click.option(
     "--lang",
@@ -239,6 +248,7 @@ def build(
     keep_going: bool,
     docx_page_numbers: bool,
     strict: bool,
+    reference_docx: Path | None,
     languages: tuple[str, ...],
     diglot: str | None,
     timeout: float,
@@ -287,6 +297,7 @@ def build(
             diglot=diglot or False,
             timeout=timeout,
             executor=executor,
+            reference_docx=reference_docx,
         )
     finally:
         close()
@@ -468,6 +479,40 @@ def schema() -> None:
     from reportgen.facts import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command(
+    "reference-docx",
+    epilog=_epilog(
+        "reportgen reference-docx > house.docx", "reportgen reference-docx -o house.docx"
+    ),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the file here instead of to standard output.",
+)
+def reference_docx(output: Path | None) -> None:
+    """Write the house reference .docx: every style a brief uses, to restyle in Word.
+
+    Change its styles (Modify Style), page setup, header and footer, theme colours and
+    fonts in Word or LibreOffice, save it as .docx, and build with --reference-docx FILE
+    (or `reference_docx: FILE` in a template.yaml or a schedule job).
+    """
+    from reportgen.fileio import write_atomic
+    from reportgen.housedocx import reference_docx_bytes
+
+    data = reference_docx_bytes()
+    if output is not None:
+        write_atomic(output, data)
+        return
+    if sys.stdout.isatty():
+        raise UserError(
+            "will not write a .docx to a terminal: reportgen reference-docx > house.docx"
+        )
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 @cli.command(epilog=_epilog("reportgen templates", "reportgen templates --templates my-templates"))

@@ -319,7 +319,7 @@ class Meta:
     language: str = "en"  # BCP 47 tag of the document ("hi-IN"); Div and Span may differ
     keywords: tuple[str, ...] = ()
     subject: str = ""
-    page_size: str = "A4"  # "A4" or "Letter"
+    page_size: str = "A4"  # "A4" or "Letter"; "" leaves it to the theme (page.size)
     # the words writers add (page furniture, chart legends), in the document's language:
     # (key, text) pairs; `label()` gives the English default for a key not given
     labels: tuple[tuple[str, str], ...] = ()

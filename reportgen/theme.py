@@ -120,6 +120,40 @@ class Spacing:
 
 
 @dataclass(frozen=True)
+class HouseDocxPart:
+    """A header or footer taken from a reference .docx, ready to place in a DOCX.
+
+    `xml` is the part, `rels` its relationships part (None without one); `media` holds the
+    (name under word/, bytes, content type) of each picture it shows, already renamed so
+    they cannot meet the brief's own pictures.
+    """
+
+    xml: bytes
+    rels: bytes | None = None
+    media: tuple[tuple[str, bytes, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class HouseDocx:
+    """What a user's reference .docx gives the DOCX writer (see reportgen.housedocx).
+
+    The styles part (its style ids already those the writer uses), the theme part (colours
+    and fonts), the default header and footer when it has them, and the name of its body
+    font (the DOCX names it; the PDF keeps a font reportgen ships).
+    """
+
+    source: str  # the file's name, for messages
+    digest: str  # SHA-256 of the file: part of every cache key that depends on it
+    styles_xml: bytes
+    theme_xml: bytes | None = None
+    header: HouseDocxPart | None = None
+    footer: HouseDocxPart | None = None
+    body_font: str | None = None
+    # (page size, margins top/right/bottom/left in mm) of its section, None if it has none
+    page: tuple[str, tuple[float, float, float, float]] | None = None
+
+
+@dataclass(frozen=True)
 class Theme:
     """Everything a writer needs to know about the look of a brief."""
 
@@ -135,6 +169,14 @@ class Theme:
     logo: bytes | None = None  # PNG bytes of an organisation logo, if any
     embed_fonts: bool = True  # the DOCX carries its fonts (full files, obfuscated as Word does)
     docx_charts: str = "native"  # "native": Word charts with their workbook; "picture": PNGs
+    house_docx: HouseDocx | None = None  # a Word reference document's styles, header, footer
+
+    @property
+    def docx_font(self) -> str:
+        """Return the body font the DOCX names: the reference document's, else the theme's."""
+        if self.house_docx is not None and self.house_docx.body_font:
+            return self.house_docx.body_font
+        return self.body_font.name
 
     def page_mm(self) -> tuple[float, float]:
         """Return (width, height) of the page in millimetres."""

@@ -64,11 +64,14 @@ class ThemeFileError(UserError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def load_theme(path: Path) -> Theme:
-    """Return the house theme changed as the theme file at `path` says; raise ThemeFileError."""
+def load_theme(path: Path, base: Theme | None = None) -> Theme:
+    """Return `base` (the house theme when None) changed as the theme file at `path` says.
+
+    Raises ThemeFileError listing every mistake.
+    """
     data, lines = _read(path)
     check = _Checker(path, lines)
-    theme = check.theme(data)
+    theme = check.theme(data, base or default_theme())
     check.raise_if_any()
     return theme
 
@@ -127,9 +130,8 @@ class _Checker:
         if self.problems:
             raise ThemeFileError(sorted(self.problems, key=lambda p: (p.line or 0, p.path)))
 
-    def theme(self, data: Any) -> Theme:
-        """Return the theme the data describes, house values where it says nothing."""
-        base = default_theme()
+    def theme(self, data: Any, base: Theme) -> Theme:
+        """Return the theme the data describes, `base`'s values where it says nothing."""
         if data is None:
             return base
         if not isinstance(data, dict):

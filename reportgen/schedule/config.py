@@ -80,6 +80,8 @@ class Job(_Strict):
     """Worker processes for the build (default: the number of cores)."""
     strict: bool = False
     """A brief outside its template's page budget fails instead of being built with a warning."""
+    reference_docx: Path | None = None
+    """A Word file (.docx) whose styles, header, footer, page and margins every brief takes."""
     then: ThenSteps = Field(default_factory=ThenSteps)
 
     @field_validator("facts", mode="before")
@@ -253,6 +255,7 @@ def _anchor(schedule: Schedule, base: Path) -> Schedule:
                 update={
                     "facts": [p if Path(p).is_absolute() else str(base / p) for p in job.facts],
                     "templates_dirs": [at(d) for d in job.templates_dirs],
+                    "reference_docx": job.reference_docx and at(job.reference_docx),
                     "out": at(job.out),
                     "then": ThenSteps(publish=publish, mail=mail),
                 }

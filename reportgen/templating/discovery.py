@@ -39,6 +39,7 @@ class TemplateInfo:
     entry: str = DEFAULT_ENTRY
     pages: tuple[int, int] | None = None  # (min, max) pages the output should fill
     diglot: str | None = None  # "stacked" or "columns": the template makes one diglot document
+    reference_docx: Path | None = None  # a Word file in the folder: the house styles, page ...
 
     @property
     def entry_name(self) -> str:
@@ -155,7 +156,27 @@ def _read_info(folder: Path, source: str) -> TemplateInfo:
         entry=entry,
         pages=_pages(data.get("pages"), path),
         diglot=_diglot(data.get("diglot"), path),
+        reference_docx=_reference_docx(data.get("reference_docx"), folder, path),
     )
+
+
+def _reference_docx(value: Any, folder: Path, path: Path) -> Path | None:
+    """Return the reference .docx a template names (`reference_docx: house.docx`), or None.
+
+    The file must be inside the template's folder, so the build's hash of the folder's
+    files covers it and a template cannot reach other files.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise TemplateError(f"{path}: reference_docx must be a file name such as house.docx")
+    root = folder.resolve()
+    target = (root / value).resolve()
+    if Path(value).is_absolute() or not target.is_relative_to(root):
+        raise TemplateError(f"{path}: reference_docx {value!r} must be a file inside {folder}")
+    if not target.is_file():
+        raise TemplateError(f"{path}: reference_docx {value!r}: no such file in {folder}")
+    return target
 
 
 def _diglot(value: Any, path: Path) -> str | None:

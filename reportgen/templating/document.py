@@ -130,6 +130,14 @@ def meta_from_facts(facts: Any, labels: tuple[tuple[str, str], ...] = ()) -> mod
         language=str(getattr(meta, "language", "") or "en"),
         keywords=tuple(str(k) for k in (getattr(meta, "keywords", None) or ())),
         subject=subtitle or title,
-        page_size=str(getattr(meta, "page_size", "") or "A4"),
+        page_size=_page_size(meta),
         labels=labels,
     )
+
+
+def _page_size(meta: Any) -> str:
+    """Return the page size the facts set themselves, "" when they leave it to the theme."""
+    fields_set = getattr(meta, "model_fields_set", None)
+    if fields_set is not None and "page_size" not in fields_set:
+        return ""
+    return str(getattr(meta, "page_size", "") or "")

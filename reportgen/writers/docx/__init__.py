@@ -9,11 +9,12 @@ is built as lxml elements by `DocxVisitor`; `package` zips the parts determinist
 from __future__ import annotations
 
 from collections.abc import Mapping
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from reportgen.errors import UsageError
-from reportgen.model import Document
+from reportgen.model import Document, Meta
 from reportgen.theme import PAGE_SIZES_MM, Theme, default_theme
 from reportgen.writers.docx import fields, fontembed, package, styles
 from reportgen.writers.docx.ooxml import NS, clean_text, qn, sub
@@ -41,8 +42,27 @@ def write_docx(
     meta = doc.meta
     families = list(visitor.fonts_used)
     fonts = fontembed.embedded_fonts(theme, families) if theme.embed_fonts else []
+    house = theme.house_docx
+    header = fields.header_xml(clean_text(meta.short_title or meta.title), clean_text(meta.date),
+                               width)  # fmt: skip
+    footer = fields.footer_xml(clean_text(meta.organisation), width, meta.label("page_of"))
+    house_parts: list[tuple[str, bytes]] = []  # a reference's header/footer rels and pictures
+    media_types: dict[str, str] = {}
+    if house is not None:
+        for name, part in (("header1", house.header), ("footer1", house.footer)):
+            if part is None:
+                continue
+            if name == "header1":
+                header = _fill(part.xml, meta)
+            else:
+                footer = _fill(part.xml, meta)
+            if part.rels is not None:
+                house_parts.append((f"word/_rels/{name}.xml.rels", part.rels))
+            for media, data, ctype in part.media:
+                house_parts.append((f"word/{media}", data))
+                media_types[media.rsplit(".", 1)[-1]] = ctype
     members: list[tuple[str, bytes]] = [
-        ("[Content_Types].xml", package.content_types(len(visitor.rels.charts))),
+        ("[Content_Types].xml", package.content_types(len(visitor.rels.charts), media_types)),
         ("_rels/.rels", package.package_rels()),
         ("docProps/core.xml", package.core_properties(meta, clean_text)),
         ("docProps/app.xml", package.app_properties()),
@@ -53,18 +73,31 @@ def write_docx(
         ("word/settings.xml", package.settings(language, bool(fonts))),
         ("word/webSettings.xml", package.web_settings()),
         ("word/fontTable.xml", fontembed.font_table_xml(families, fonts)),
-        ("word/theme/theme1.xml", package.theme_part()),
-        ("word/header1.xml", fields.header_xml(
-            clean_text(meta.short_title or meta.title), clean_text(meta.date), width)),
-        ("word/footer1.xml", fields.footer_xml(
-            clean_text(meta.organisation), width, meta.label("page_of"))),
+        ("word/theme/theme1.xml", house.theme_xml if house and house.theme_xml
+         else package.theme_part()),
+        ("word/header1.xml", header),
+        ("word/footer1.xml", footer),
     ]  # fmt: skip
+    members += house_parts
     members += [(f"word/{name}", png) for _, name, png in visitor.rels.images]
     members += visitor.rels.chart_members()
     if fonts:
         members.append(("word/_rels/fontTable.xml.rels", fontembed.font_table_rels(fonts)))
         members += [(f"word/{font.part}", font.data) for font in fonts]
     return package.write_zip(members)
+
+
+def _fill(xml: bytes, meta: Meta) -> bytes:
+    """Return a reference's header or footer with {title}, {date} ... of this brief."""
+    values = {
+        "{title}": meta.title,
+        "{short_title}": meta.short_title or meta.title,
+        "{date}": meta.date,
+        "{organisation}": meta.organisation,
+    }
+    for placeholder, value in values.items():
+        xml = xml.replace(placeholder.encode(), escape(clean_text(value)).encode())
+    return xml
 
 
 def _page_theme(theme: Theme, page_size: str) -> Theme:

@@ -104,7 +104,7 @@ def _style(chart: object, model: BarChart, rows: list, theme: Theme, parts: bool
     pal, sizes = theme.palette, theme.sizes
     c = chart  # python-pptx's Chart
     c.has_title = False  # type: ignore[attr-defined]
-    c.font.name = theme.body_font.name  # type: ignore[attr-defined]
+    c.font.name = theme.docx_font  # type: ignore[attr-defined]
     c.font.size = Pt(max(7.0, sizes.table))  # type: ignore[attr-defined]
     c.font.color.rgb = RGBColor.from_string(pal.text)  # type: ignore[attr-defined]
     plot = c.plots[0]  # type: ignore[attr-defined]

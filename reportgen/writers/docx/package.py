@@ -12,7 +12,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -108,11 +108,17 @@ def lang_xml_attributes(language: str) -> str:
     return " ".join(f'{k}="{attrs[k]}"' for k in order if k in attrs)
 
 
-def content_types(charts: int = 0) -> bytes:
+def content_types(charts: int = 0, media: Mapping[str, str] | None = None) -> bytes:
     """Return [Content_Types].xml for a document with `charts` chart parts.
 
-    PNG, font and workbook parts are declared by extension even when absent.
+    PNG, font and workbook parts are declared by extension even when absent; `media` maps
+    the extensions of a reference document's pictures (jpeg, gif) to their content types.
     """
+    extra = "".join(
+        f'<Default Extension="{escape(ext)}" ContentType="{escape(ctype)}"/>'
+        for ext, ctype in sorted((media or {}).items())
+        if ext not in ("png", "xml", "rels", "odttf", "xlsx")
+    )
     overrides = list(_OVERRIDES) + [
         (f"/word/charts/chart{n}.xml", f"{_DML}.chart+xml") for n in range(1, charts + 1)
     ]
@@ -127,7 +133,7 @@ def content_types(charts: int = 0) -> bytes:
         'ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"/>'
         '<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.'
         'spreadsheetml.sheet"/>'
-        f"{items}</Types>"
+        f"{extra}{items}</Types>"
     ).encode()
 
 

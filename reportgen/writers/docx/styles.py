@@ -110,7 +110,8 @@ def font_line_ratio(path: Path) -> float:
 
 def theme_key(theme: Theme) -> str:
     """Return a hashable key of what the styles depend on (Theme holds a dict, so not hashable)."""
-    return repr((theme.body_font.name, theme.palette, theme.sizes, theme.spacing))
+    house = theme.house_docx.digest if theme.house_docx else ""
+    return repr((theme.body_font.name, theme.palette, theme.sizes, theme.spacing, house))
 
 
 def styles_xml(theme: Theme) -> bytes:
@@ -120,7 +121,12 @@ def styles_xml(theme: Theme) -> bytes:
     if cached is None:
         if len(_CACHE) > 8:
             _CACHE.clear()
-        cached = _CACHE[key] = _build_styles_xml(theme)
+        cached = _build_styles_xml(theme)
+        if theme.house_docx is not None:
+            from reportgen.writers.docx.house import merged_styles_xml
+
+            cached = merged_styles_xml(cached, theme.house_docx)
+        _CACHE[key] = cached
     return cached
 
 

@@ -56,7 +56,7 @@ class DocxVisitor:
         self.text_width_pt = (page_w_mm - left - right) / 25.4 * 72
         self.anchors = Anchors()
         self.rels = Relationships()
-        self.numbering = Numbering(theme.body_font.name, theme.palette.accent)
+        self.numbering = Numbering(theme.docx_font, theme.palette.accent)
         self.body: list[etree._Element] = []
         self.out: list[etree._Element] = self.body  # where visit_* append (swapped in cells)
         self.box_style: str | None = None  # paragraph style forced inside a callout box
@@ -65,7 +65,7 @@ class DocxVisitor:
         self.lang = doc.meta.language  # language of the blocks being visited (Div may change it)
         self.toc_entries: list[tuple[int, str, str]] = []
         self.chain = theme_chain(theme)
-        self.fonts_used: dict[str, None] = {theme.body_font.name: None}  # for fontTable.xml
+        self.fonts_used: dict[str, None] = {theme.docx_font: None}  # for fontTable.xml
         self._dispatch: dict[type, Callable[[Any], None]] = {
             m.Heading: self.visit_heading,
             m.Paragraph: self.visit_paragraph,
