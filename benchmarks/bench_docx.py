@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import statistics
 import sys
 import time
@@ -31,6 +32,8 @@ def variants() -> dict[str, Callable[[bytes], bytes]]:
     from reportgen.build import build_brief, theme_for
 
     house = theme_for("policy-brief")
+    reference = ROOT / "tests" / "word" / "fixtures" / "house-reference.docx"
+    word_house = theme_for("policy-brief", (), reference)
     pictures = dataclasses.replace(house, docx_charts="picture")
     named = dataclasses.replace(house, embed_fonts=False)
 
@@ -41,6 +44,7 @@ def variants() -> dict[str, Callable[[bytes], bytes]]:
         "reportgen: native chart, fonts embedded (default)": reportgen_docx(house),
         "reportgen: chart pictures (as before), fonts embedded": reportgen_docx(pictures),
         "reportgen: native chart, fonts named only": reportgen_docx(named),
+        "reportgen: house template from Word (--reference-docx)": reportgen_docx(word_house),
         "docxtpl 0.20 (peer, benchmarks/peers)": docxtpl_brief,
     }
 
@@ -67,6 +71,8 @@ def main() -> None:
             times[name].append((time.perf_counter() - start) * 1000)
             sizes[name].append(len(data))
     base = statistics.median(times[names[0]])
+    loads = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"load average at the end (1/5/15 min): {loads} on {os.cpu_count()} cores")
     print(f"{args.renders} renders each, interleaved; ratio to '{names[0]}'")
     print("| variant | ratio | median ms | p10-p90 ms | median size |")
     print("|---|---:|---:|---:|---:|")
