@@ -373,3 +373,22 @@ def test_libreoffice_renders_the_docx_in_the_references_house_style(tmp_path: Pa
     body = [c for b in first if isinstance(b, LTTextContainer) for line in b for c in line
             if isinstance(c, LTChar)]  # fmt: skip
     assert min(c.x0 for c in body) == pytest.approx(25 / 25.4 * 72, abs=2)
+
+
+def test_the_themes_page_size_applies_unless_the_facts_set_one(tmp_path: Path) -> None:
+    from tests.helpers import seed_data
+
+    letter = default_theme().with_page_size("Letter")
+    for page_size, expected in ((None, (612, 792)), ("A4", (595, 842))):
+        data = seed_data()
+        if page_size:
+            data["meta"]["page_size"] = page_size
+        facts = tmp_path / f"brief-{page_size}.yaml"
+        facts.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        brief = build_brief(facts, "all", theme=letter)
+        from pypdf import PdfReader
+
+        box = PdfReader(io.BytesIO(brief.outputs["pdf"])).pages[0].mediabox
+        assert (round(box.width), round(box.height)) == expected
+        width = docx.Document(io.BytesIO(brief.outputs["docx"])).sections[0].page_width.pt
+        assert round(width) == expected[0]
