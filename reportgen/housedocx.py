@@ -295,7 +295,8 @@ class _Package:
 
     def _part_rels(self, part: str, kind: str) -> tuple[bytes | None, list[tuple[str, bytes, str]]]:
         """Return a header's or footer's relationships part and its pictures, renamed."""
-        entries, media = [], []
+        entries: list[tuple[str, str, str, bool]] = []
+        media: list[tuple[str, bytes, str]] = []
         for rid, rel_kind, target, external in self.rels(part):
             if rel_kind == "hyperlink" and external:
                 entries.append((rid, rel_kind, target, True))

@@ -135,7 +135,7 @@ def _run_locked(job: Job, record: RunRecord) -> RunRecord:
         job.templates_dirs,
         jobs=job.workers,
         strict=job.strict,
-        **({"reference_docx": job.reference_docx} if job.reference_docx else {}),
+        reference_docx=job.reference_docx,
     )
     for warning in report.warnings:  # a page budget broken; with strict: it failed instead
         log.warning("%s: %s", job.name, warning)
