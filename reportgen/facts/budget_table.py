@@ -63,21 +63,26 @@ class BudgetTable:
     total: BudgetRow | None = None
     rate_notes: list[RateNote] = field(default_factory=list)
     owner_label: str = "Country"  # what the owner column holds
-    omitted: int = 0  # top-level lines left out by `top()`
+    omitted: int = 0  # lines (programmes and parts) left out by `top()`
 
     def top(self, n: int) -> BudgetTable:
-        """Return the table cut to its `n` largest programmes (in reporting currency).
+        """Return the table cut to at most `n` rows: the largest programmes, then their parts.
 
-        Each kept programme keeps its "of which" lines and its place in the order; the
-        total still adds up the whole budget, and `omitted` says how many were left out
-        (a fact sheet prints "and 12 more, in the full brief").
+        Programmes are kept largest first (in reporting currency), up to `n`; the rows left
+        go to their largest "of which" lines, so a one-page fact sheet never grows by a
+        programme's twenty parts. Kept rows keep their order; the total still adds up the
+        whole budget, and `omitted` says how many lines were left out (a fact sheet prints
+        "and 12 more, in the full brief").
         """
-        tops = [row for row in self.rows if row.level == 0]
-        if len(tops) <= n:
+        if len(self.rows) <= n:
             return self
-        keep = {r.id for r in sorted(tops, key=lambda r: -r.reporting_value)[: max(n, 0)]}
-        rows = [r for r in self.rows if (r.parent if r.level else r.id) in keep]
-        return replace(self, rows=rows, omitted=len(tops) - len(keep))
+        n = max(n, 0)
+        by_size = sorted(self.rows, key=lambda r: -r.reporting_value)  # stable: ties keep order
+        tops = [r.id for r in by_size if r.level == 0][:n]
+        parts = [r.id for r in by_size if r.level and r.parent in tops][: n - len(tops)]
+        keep = {*tops, *parts}
+        rows = [r for r in self.rows if r.id in keep]
+        return replace(self, rows=rows, omitted=len(self.rows) - len(rows))
 
 
 def build_budget_table(facts: Facts) -> BudgetTable:
