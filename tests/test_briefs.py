@@ -86,5 +86,20 @@ def test_the_annex_fact_sheet_keeps_its_largest_lines_and_says_how_many_more() -
     annex = next(p for p in BRIEFS if "annex" in p.stem)
     brief = build_brief(annex, ("pdf",), template="fact-sheet")
     text = pdf_text(brief.outputs["pdf"])
-    tops = [line for line in load_facts(annex).budget.programmes if line.parent is None]
-    assert f"and {len(tops) - 6} more, in the full brief" in text
+    lines = load_facts(annex).budget.programmes
+    assert f"and {len(lines) - 6} more, in the full brief" in text
+
+
+@pytest.mark.parametrize("path", BRIEFS, ids=[p.stem for p in BRIEFS])
+def test_each_fact_sheet_fits_its_one_page_with_every_source(path: Path) -> None:
+    # 9 to 12 sources and up to 275 budget lines: the fact sheet shrinks (six budget rows,
+    # one rate note, sources small in two columns) instead of spilling onto a near-empty page.
+    facts = load_facts(path)
+    brief = build_brief(path, ("pdf", "docx"), template="fact-sheet")
+    assert brief.pages["pdf"] == 1 and brief.warnings == ()
+    text = pdf_text(brief.outputs["pdf"])
+    titles = [s.title for s in facts.sources]
+    assert [t for t in latin_phrases(titles) if collapse(t) not in text] == []
+    document = docx.Document(io.BytesIO(brief.outputs["docx"]))
+    compact = [p for p in document.paragraphs if p.style.name == "Compact List"]
+    assert len(compact) == len(facts.sources)

@@ -34,7 +34,7 @@ def read_container(
     if name == "highlights":
         return _highlights(reader, tokens, i, close, info)
     if name == "sources":
-        return _sources(reader, tokens, i, close)
+        return _sources(reader, tokens, i, close, info)
     if name == "table":
         return _table(reader, tokens, i, close, info)
     if name == "figure":
@@ -113,12 +113,23 @@ def _key_figure(reader: BlockReader, tokens: list[Token], i: int) -> model.KeyFi
     )
 
 
-def _sources(reader: BlockReader, tokens: list[Token], i: int, close: int) -> model.BulletList:
-    """Return the numbered list of sources; each item keeps its `{#src-id}` anchor."""
+def _sources(
+    reader: BlockReader, tokens: list[Token], i: int, close: int, info: Container
+) -> model.Block:
+    """Return the numbered list of sources; each item keeps its `{#src-id}` anchor.
+
+    `::: sources compact` wraps the list in a Div of class "compact": small type, tight,
+    in two columns where the writer can (a one-page fact sheet's sources).
+    """
     start = _only_child(
         tokens, i, close, "ordered_list_open", "`::: sources` holds one numbered list"
     )
-    return reader.bullet_list(tokens, start, closing(tokens, start))
+    sources = reader.bullet_list(tokens, start, closing(tokens, start))
+    if info.args == ["compact"]:
+        return model.Div(blocks=(sources,), attr=model.Attr(classes=("compact",)))
+    if info.args:
+        raise fail(tokens[i], "`::: sources` takes no argument but `compact`")
+    return sources
 
 
 def _table(

@@ -307,3 +307,18 @@ def test_nested_containers_with_longer_markers() -> None:
 
 def test_empty_text_is_an_empty_document() -> None:
     assert read("") == ()
+
+
+def test_compact_sources_are_a_list_in_a_compact_div() -> None:
+    doc = read_markdown(
+        "# Sources\n\n::: sources compact\n1. A: *B*. { #src-a}\n2. C: *D*. { #src-c}\n:::\n",
+        META,
+    )
+    div = doc.blocks[-1]
+    assert isinstance(div, model.Div) and div.attr.classes == ("compact",)
+    assert isinstance(div.blocks[0], model.BulletList) and len(div.blocks[0].items) == 2
+
+
+def test_sources_take_no_other_argument() -> None:
+    with pytest.raises(TemplateError, match="takes no argument but `compact`"):
+        read_markdown("::: sources wide\n1. A: *B*. { #src-a}\n:::\n", META)

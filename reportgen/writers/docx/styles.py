@@ -25,6 +25,7 @@ TITLE_META = "TitleMeta"
 HEADING = {1: "Heading1", 2: "Heading2"}
 LIST_BULLET = "ListBullet"
 LIST_NUMBER = "ListNumber"
+COMPACT_LIST = "CompactList"  # a compact list (a fact sheet's sources): small type, tight
 CAPTION = "Caption"
 TABLE_CAPTION = "TableCaption"
 KICKER = "Kicker"
@@ -246,6 +247,7 @@ def _paragraph_specs(theme: Theme) -> list[_Para]:
               builtin=True),
         _Para("List Bullet", after=3, builtin=True),
         _Para("List Number", after=3, builtin=True),
+        _Para("Compact List", base="List Number", size=sz.small, after=1, line=1.2),
         _Para("Caption", size=sz.small, italic=True, color=pal.muted, before=3, after=4,
               builtin=True),
         _Para("Table Caption", base="Caption", size=sz.small + 0.5, bold=True, italic=False,

@@ -60,6 +60,7 @@ class DocxVisitor:
         self.body: list[etree._Element] = []
         self.out: list[etree._Element] = self.body  # where visit_* append (swapped in cells)
         self.box_style: str | None = None  # paragraph style forced inside a callout box
+        self.compact = False  # inside a Div of class "compact": lists in small type
         self.drawing_id = 0
         self._heading_marks: dict[int, str] = {}
         self.lang = doc.meta.language  # language of the blocks being visited (Div may change it)
@@ -177,6 +178,8 @@ class DocxVisitor:
         """Append list paragraphs with real numbering (numPr), bookmarks on anchored items."""
         num_id = self.numbering.new_list(node.ordered, node.start)
         style = st.LIST_NUMBER if node.ordered else st.LIST_BULLET
+        if self.compact:
+            style = st.COMPACT_LIST
         for index, item in enumerate(node.items):
             p = self.paragraph(style)
             ppr = p[0]
@@ -281,13 +284,14 @@ class DocxVisitor:
 
     def visit_div(self, node: m.Div) -> None:
         """Append the blocks of a Div, their runs tagged with its language when it has one."""
-        outer = self.lang
+        outer, compact = self.lang, self.compact
         self.lang = node.attr.lang or outer
+        self.compact = compact or "compact" in node.attr.classes
         try:
             for block in node.blocks:
                 self.visit(block)
         finally:
-            self.lang = outer
+            self.lang, self.compact = outer, compact
 
     def visit_columns(self, node: m.Columns) -> None:
         """Append side-by-side columns as a borderless table, one row per row of Divs."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, ListFlowable, Table
 from reportlab.platypus.doctemplate import FrameBreak
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.flowables import BalancedColumns, Flowable
 
 _MIN_FOLLOWING = 72.0  # points of the following block that must sit under its heading
 _LONG_TABLE_ROWS = 80  # a table this long is never measured just to keep it with its heading
@@ -45,15 +45,26 @@ class KeepWithNext(KeepTogether):
             # header repeated.
             start = sum(self._heights[:-1]) + _table_start(last, self.canv, aW)
             return [FrameBreak(), *content] if start > aH else content
-        if isinstance(last, ListFlowable) and len(last._content) > 1:
-            # A list splits between items: it starts here when its first item fits.
-            first = last._content[0].wrapOn(self.canv, aW, 0xFFFFFF)[1]
+        items, width = _list_items(last, aW)
+        if len(items) > 1:
+            # A list splits between items (a list in columns, between items of a column):
+            # it starts here when its first item fits.
+            first = items[0].wrapOn(self.canv, width, 0xFFFFFF)[1]
             start = sum(self._heights[:-1]) + first + last.getSpaceBefore()
             return [FrameBreak(), *content] if start > aH else content
         if frame_height >= self._H:
             return [FrameBreak(), *content]
         start = sum(self._heights[:-1]) + min(self._heights[-1], _MIN_FOLLOWING)
         return [FrameBreak(), *content] if start > aH else content
+
+
+def _list_items(flow: Flowable | None, width: float) -> tuple[list[Flowable], float]:
+    """Return the items of a list or of a list set in columns (else []), and their width."""
+    if isinstance(flow, ListFlowable):
+        return list(flow._content), width
+    if isinstance(flow, BalancedColumns):
+        return list(flow._content), width / flow._nCols
+    return [], width
 
 
 def _table_start(table: Table, canv: Any, width: float) -> float:

@@ -19,6 +19,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import ListItem as RLListItem
+from reportlab.platypus.flowables import BalancedColumns
 
 from reportgen import model
 from reportgen.model import Block, plain_text
@@ -102,6 +103,7 @@ class PdfVisitor:
         self.tables = 0
         self.parent = structure if structure is not None else StructElem("Document")
         self.heading_level = 0  # the last heading's tag level (levels never skip)
+        self.compact = False  # inside a Div of class "compact": lists small, in two columns
 
     def visit_blocks(self, blocks: Iterable[Block], width: float | None = None) -> list[Flowable]:
         """Return the flowables of `blocks` in order."""
@@ -154,19 +156,21 @@ class PdfVisitor:
         if not node.items:
             return []
         c = self.styles.colours
+        style = "small" if self.compact else "list_item"
         items = [
-            RLListItem(self._para(item.content, "list_item", self._anchor(item.id)))
+            RLListItem(self._para(item.content, style, self._anchor(item.id)))
             for item in node.items
         ]
         body = self.styles.para["body"]
+        size = self.styles.para[style].fontSize
         common = dict(
-            leftIndent=16 if not node.ordered else 20,
+            leftIndent=(16 if not node.ordered else 20) * size / body.fontSize,
             bulletFontName=self.styles.fonts.regular
             if not node.ordered
             else self.styles.fonts.bold,
-            bulletFontSize=body.fontSize,
+            bulletFontSize=size,
             bulletColor=c.accent,
-            spaceAfter=body.spaceAfter + 2,
+            spaceAfter=1.0 if self.compact else body.spaceAfter + 2,
         )
         if node.ordered:
             flow = ListFlowable(
@@ -175,6 +179,12 @@ class PdfVisitor:
         else:
             flow = ListFlowable(items, bulletType="bullet", start="•", **common)
         tag_list(flow, node, self.parent)
+        if self.compact:
+            # balanced: the first column reads down to its foot, then the second; the
+            # columns take the list's laid-out items (LIIndenters with their numbers)
+            columns = BalancedColumns(list(flow._content), nCols=2, innerPadding=12)
+            columns.spaceAfter = body.spaceAfter
+            return [columns]
         return [flow]
 
     def visit_table(self, node: model.Table) -> list[Flowable]:
@@ -253,8 +263,9 @@ class PdfVisitor:
         lang = node.attr.lang
         inherited = next((e.lang for e in _ancestry(outer) if e.lang), None)
         self.parent = outer.child("Div", lang=lang if lang and lang != inherited else None)
+        compact, self.compact = self.compact, self.compact or "compact" in node.attr.classes
         flows = self.visit_blocks(node.blocks, width)
-        self.parent = outer
+        self.parent, self.compact = outer, compact
         return flows
 
     def visit_columns(self, node: model.Columns) -> list[Flowable]:
