@@ -100,8 +100,10 @@ def _validate(parsed: Parsed, filename: str, language: str | None = None) -> Fac
             " key_messages, sections, ...",
             1,
         )
+    data, locator, typo_problems = _recover_misspelt_blocks(data, locator)
     context = _context(data, locator, language)
     blocks, block_problems = _validate_blocks(data, locator, context)
+    block_problems = typo_problems + block_problems
     problems += block_problems
     if language is None and not block_problems:
         for other in context.languages:
@@ -158,6 +160,20 @@ def _language_problems(data: dict[str, Any], locator: Locator, language: str) ->
 def validate_parsed(parsed: Parsed, filename: str, language: str | None = None) -> Facts:
     """Return the facts of an already parsed file in `language` (see `_validate`)."""
     return _validate(parsed, filename, language)
+
+
+def _meant(mapping: Any, key: str) -> Any:
+    """Return `mapping[key]`, or the value of the one key that misspells it, or None.
+
+    An invalid budget still lends its line ids to the placeholder checks; when the invalid
+    part is a misspelt `programmes:`, that one problem must not make every placeholder unknown.
+    """
+    if not isinstance(mapping, dict):
+        return None
+    if key in mapping:
+        return mapping[key]
+    close = difflib.get_close_matches(key, [str(k) for k in mapping], n=1)
+    return mapping[close[0]] if close else None
 
 
 def _raw_ids(items: Any) -> set[str]:
@@ -239,6 +255,43 @@ def _try(adapter: TypeAdapter[Any], value: Any, context: ValidationContext) -> A
         return None
 
 
+def _recover_misspelt_blocks(
+    data: dict[str, Any], locator: Locator
+) -> tuple[dict[str, Any], Locator, list[Problem]]:
+    """Return (data, locator, problems) with each misspelt top-level key read as its block.
+
+    `key_mesages:` where `key_messages:` is absent is one mistake: one problem at the key's
+    line, and its content is validated as the block it was meant to be, so the file's other
+    checks do not cascade from it (a misspelt `sources:` would otherwise make every citation
+    an unknown source). The locator finds the content's lines under the block's name.
+    """
+    absent = [name for name in BLOCKS if name not in data]
+    meant: dict[str, str] = {}
+    for key in data:
+        if key in BLOCKS:
+            continue
+        close = difflib.get_close_matches(str(key), absent, n=1)
+        if close and close[0] not in meant.values():
+            meant[str(key)] = close[0]
+    if not meant:
+        return data, locator, []
+    problems = []
+    for key, block in meant.items():
+        required = Facts.model_fields[block].is_required()
+        missing = f" ('{block}' is required and missing)" if required else ""
+        problems.append(
+            locator.problem(
+                (key,), f"unknown top-level key '{key}'; did you mean '{block}'?{missing}"
+            )
+        )
+    lines = dict(locator.lines)
+    for path, line in locator.lines.items():
+        if path and path[0] in meant:
+            lines.setdefault((meant[str(path[0])], *path[1:]), line)
+    recovered = {meant.get(str(k), k): v for k, v in data.items()}
+    return recovered, Locator(locator.file, lines), problems
+
+
 def _validate_blocks(
     data: dict[str, Any], locator: Locator, context: ValidationContext
 ) -> tuple[dict[str, Any], list[Problem]]:
@@ -301,8 +354,7 @@ class _LenientResolver:
 
     def __init__(self, budget: Any, locale: str) -> None:
         self.locale = locale
-        lines = budget.get("programmes") if isinstance(budget, dict) else None
-        self.ids = _raw_ids(lines)
+        self.ids = _raw_ids(_meant(budget, "programmes"))
 
     def placeholder(self, line_id: str, currency: str | None) -> str:
         """Return the placeholder text unchanged; ValueError for an unknown id."""

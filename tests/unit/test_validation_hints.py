@@ -54,6 +54,34 @@ def test_a_misspelt_required_field_is_one_problem_not_two() -> None:
     assert "did you mean 'title'?" in problems[0].message and "missing" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("meta:", "mata:", "did you mean 'meta'? ('meta' is required and missing)"),
+        ("key_messages:", "key_mesages:", "('key_messages' is required and missing)"),
+        ("sections:", "sectons:", "did you mean 'sections'? ('sections' is required"),
+        ("\nsources:", "\nsorces:", "did you mean 'sources'?"),  # not 23 unknown sources
+        ("\ntimeline:", "\ntimelines:", "did you mean 'timeline'?"),
+        ("  programmes:", "  programes:", "did you mean 'programmes'?"),  # no unknown {ids}
+    ],
+)
+def test_a_misspelt_block_is_one_problem_at_its_line(old: str, new: str, hint: str) -> None:
+    problems = problems_of(variant(old, new))
+    assert len(problems) == 1, problems
+    (problem,) = problems
+    assert hint in problem.message
+    key = new.strip().rstrip(":")
+    assert problem.line == SEED_TEXT.splitlines().index(old.strip("\n")) + 1
+    assert problem.path.endswith(key)
+
+
+def test_a_misspelt_block_still_has_its_own_problems_found() -> None:
+    text = variant("meta:", "mata:").replace("date: 2025-02-28", "date: 2025-13-45", 1)
+    found = sorted((p.path, p.line) for p in problems_of(text))
+    assert found == [("mata", 7), ("meta.date", 12)]  # the date's own line, under 'mata:'
+
+
+
 def test_a_misspelt_optional_field_still_says_unknown_field() -> None:
     (problem,) = problems_of(variant("  subtitle:", "  subtitel:"))
     assert "unknown field 'subtitel'; did you mean 'subtitle'?" in problem.message
