@@ -81,7 +81,6 @@ def test_a_misspelt_block_still_has_its_own_problems_found() -> None:
     assert found == [("mata", 7), ("meta.date", 12)]  # the date's own line, under 'mata:'
 
 
-
 def test_a_misspelt_optional_field_still_says_unknown_field() -> None:
     (problem,) = problems_of(variant("  subtitle:", "  subtitel:"))
     assert "unknown field 'subtitel'; did you mean 'subtitle'?" in problem.message
