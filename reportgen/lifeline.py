@@ -118,7 +118,13 @@ def pid_alive(pid: int, started: float | None = None) -> bool:
 
 
 def _pid_exists_posix(pid: int) -> bool:
-    """Return True when a signal could be sent to `pid` (it exists)."""
+    """Return True when a signal could be sent to `pid` (it exists).
+
+    On Windows `os.kill(pid, 0)` would terminate the process: there, without psutil, a pid
+    is taken to be alive.
+    """
+    if os.name == "nt":
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

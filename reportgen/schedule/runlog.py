@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,11 @@ class RunRecord:
         return replace(self, end=now(), status=status, **changes)  # type: ignore[arg-type]
 
 
+def host_name() -> str:
+    """Return this machine's name, as the run log records it (os.uname is POSIX-only)."""
+    return socket.gethostname()
+
+
 def now() -> datetime:
     """Return the current time in UTC (stored to the microsecond, shown to the second)."""
     return datetime.now(UTC)
@@ -106,7 +112,7 @@ class RunLog:
         with self._connect() as conn:
             cur = conn.execute(
                 "INSERT INTO runs (job, trigger, start, status, pid, host) VALUES (?,?,?,?,?,?)",
-                (job, trigger, _iso(record.start), RUNNING, record.pid, os.uname().nodename),
+                (job, trigger, _iso(record.start), RUNNING, record.pid, host_name()),
             )
             return replace(record, id=cur.lastrowid)
 
@@ -146,7 +152,7 @@ class RunLog:
         with self._connect() as conn:
             conn.row_factory = sqlite3.Row
             rows = conn.execute(sql, args).fetchall()
-        host = os.uname().nodename
+        host = host_name()
         return [_record(row, host) for row in rows]
 
 
@@ -180,14 +186,13 @@ def _record(row: sqlite3.Row, host: str) -> RunRecord:
 
 
 def _alive(pid: int) -> bool:
-    """Return True when a process with `pid` exists on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Return True when a process with `pid` exists on this machine.
+
+    Through psutil: `os.kill(pid, 0)`, the POSIX idiom, would end the process on Windows.
+    """
+    from reportgen.lifeline import pid_alive
+
+    return pid_alive(pid)
 
 
 def _end(rec: RunRecord) -> str:

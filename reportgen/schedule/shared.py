@@ -16,13 +16,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from reportgen.schedule.runlog import INTERRUPTED, RUNNING, RunRecord, _alive, now
+from reportgen.schedule.runlog import INTERRUPTED, RUNNING, RunRecord, _alive, host_name, now
 
 PREFIX = "reportgen:schedule"
-
-
-def _host() -> str:
-    return os.uname().nodename
 
 
 class RedisRunLog:
@@ -82,7 +78,7 @@ def _dump(record: RunRecord) -> str:
         "errors": list(record.errors),
         "message": record.message,
         "pid": record.pid,
-        "host": _host(),
+        "host": host_name(),
     }
     return json.dumps(data, ensure_ascii=False)
 
@@ -91,7 +87,7 @@ def _load(raw: bytes | str) -> RunRecord:
     """Return the record stored as JSON; a dead `running` run of this host is `interrupted`."""
     data = json.loads(raw)
     status = data["status"]
-    if status == RUNNING and data.get("host") == _host() and not _alive(data["pid"]):
+    if status == RUNNING and data.get("host") == host_name() and not _alive(data["pid"]):
         status = INTERRUPTED
     return RunRecord(
         id=data["id"],
@@ -124,5 +120,5 @@ def fire_time(trigger: Any, at: datetime, grace_seconds: int) -> datetime | None
 def claim_run(client: Any, job: str, due: datetime, grace_seconds: int) -> bool:
     """Return True when this replica is the first to claim `job`'s run due at `due`."""
     key = f"{PREFIX}:fired:{job}:{due.isoformat()}"
-    owner = f"{_host()}:{os.getpid()}"
+    owner = f"{host_name()}:{os.getpid()}"
     return bool(client.set(key, owner, nx=True, ex=grace_seconds + 3600))

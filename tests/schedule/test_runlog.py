@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from reportgen.schedule.runlog import (
     INTERRUPTED,
@@ -89,3 +92,26 @@ def test_the_history_table_shows_a_run_still_going_and_one_past_midnight(tmp_pat
     rows = format_history([running, late]).splitlines()
     assert rows[1].split()[2] == "running"
     assert rows[2].split()[2:4] == ["2026-03-02", "00:00:05"]
+
+
+def test_the_run_log_uses_no_posix_only_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows has no os.uname, and there os.kill(pid, 0) would end the process it asks about.
+    monkeypatch.delattr(os, "uname", raising=False)
+
+    def no_kill(pid: int, sig: int) -> None:
+        raise AssertionError(f"os.kill({pid}, {sig}) called")
+
+    monkeypatch.setattr(os, "kill", no_kill)
+    path = tmp_path / "history.sqlite"
+    code = (
+        "import sys; from reportgen.schedule.runlog import RunLog;"
+        " RunLog(sys.argv[1]).begin('minerals', 'schedule')"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    log = RunLog(path)
+    mine = log.begin("minerals", "manual")
+    assert [r.status for r in log.recent()] == [RUNNING, INTERRUPTED]
+    log.finish(mine.finished(OK, built=1))
+    assert "minerals" in format_history(log.recent())
