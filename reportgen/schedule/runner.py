@@ -241,8 +241,10 @@ def run_scheduler(config_path: Path) -> int:
         for job in schedule.jobs:
             log.info("%s: %s (%s), out %s", job.name, job.cron, job.timezone, job.out)
         log.info("scheduler started with %d jobs (pid %d)", len(schedule.jobs), os.getpid())
-        scheduler.start()
+        if not stopper.requested.is_set():  # a signal may come before the loop starts
+            scheduler.start()
     finally:
+        stopper.started_or_not.set()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         stopper.join()
@@ -315,6 +317,8 @@ class _Stopper:
         self.scheduler = scheduler
         self.pid = os.getpid()
         self.thread: threading.Thread | None = None
+        self.requested = threading.Event()  # a signal came: do not start, or stop
+        self.started_or_not = threading.Event()  # start() returned, or was never called
 
     def on_signal(self, signum: int, _frame: FrameType | None) -> None:
         """Begin a clean shutdown on the first signal; ignore repeats while it waits."""
@@ -327,12 +331,22 @@ class _Stopper:
             log.info("already stopping; waiting for the running jobs")
             return
         log.info("%s received: finishing running jobs, then stopping", signal.Signals(signum).name)
-        self.thread = threading.Thread(
-            target=self.scheduler.shutdown,  # type: ignore[attr-defined]
-            kwargs={"wait": True},
-            name="reportgen-scheduler-stop",
-        )
+        self.requested.set()
+        self.thread = threading.Thread(target=self._shut_down, name="reportgen-scheduler-stop")
         self.thread.start()
+
+    def _shut_down(self) -> None:
+        """Shut the scheduler down, waiting for running jobs; if the signal came just before
+        its loop started, wait for the loop (or for the main thread to give up starting)."""
+        from apscheduler.schedulers import SchedulerNotRunningError
+
+        while True:
+            try:
+                self.scheduler.shutdown(wait=True)  # type: ignore[attr-defined]
+                return
+            except SchedulerNotRunningError:
+                if self.started_or_not.wait(0.05):
+                    return
 
     def join(self) -> None:
         """Wait for the shutdown thread, if a signal started one."""

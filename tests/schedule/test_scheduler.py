@@ -177,3 +177,41 @@ def test_a_killed_scheduler_leaves_the_dist_folder_whole(tmp_path: Path) -> None
         assert entry["facts_hash"] == hashlib.sha256(facts).hexdigest()  # the last round's facts
         built = (tmp_path / "output" / entry["path"]).read_bytes()
         assert (tmp_path / "dist" / entry["path"]).read_bytes() == built
+
+
+SIGNAL_AT_START = """
+import signal, sys
+from pathlib import Path
+from apscheduler.schedulers.blocking import BlockingScheduler
+from reportgen.schedule import runner
+
+moment = sys.argv[2]
+original_start, original_info = BlockingScheduler.start, runner.log.info
+
+def start(self, *args, **kwargs):  # the signal lands as the loop is about to run
+    if moment == "start":
+        signal.raise_signal(signal.SIGTERM)
+    return original_start(self, *args, **kwargs)
+
+def info(message, *args):  # the signal lands after the last line, before the loop
+    original_info(message, *args)
+    if moment == "log" and message.startswith("scheduler started"):
+        signal.raise_signal(signal.SIGTERM)
+
+BlockingScheduler.start, runner.log.info = start, info
+sys.exit(runner.run_scheduler(Path(sys.argv[1])))
+"""
+
+
+@pytest.mark.parametrize("moment", ["log", "start"])
+def test_a_signal_as_the_scheduler_starts_still_stops_it(tmp_path: Path, moment: str) -> None:
+    # systemd may stop a unit the moment it started; the scheduler used to wait forever.
+    config = make_project(tmp_path, 1)
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_AT_START, str(config), moment],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "SIGTERM received" in done.stderr and "scheduler stopped" in done.stderr
