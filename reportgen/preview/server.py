@@ -106,7 +106,8 @@ def run_preview(
     open_browser: bool = True,
     announce: Callable[[str], None] = print,
 ) -> None:
-    """Build `facts`, serve its preview at http://host:port/ and rebuild on saves; block."""
+    """Build `facts`, serve its preview at http://host:port/ and rebuild on saves; block
+    until Ctrl-C (SIGINT) or SIGTERM, then return."""
     import uvicorn
 
     if not Path(facts).is_file():
@@ -137,6 +138,8 @@ def run_preview(
     config = uvicorn.Config(create_app(preview), log_level="warning", lifespan="off")
     try:
         uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C is how a preview is meant to stop: not an abort
+        pass
     finally:
         stop.set()
         watcher.join(timeout=5)
