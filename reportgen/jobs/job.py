@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -52,44 +52,11 @@ def code_and_fonts_hash() -> str:
     return digest.hexdigest()
 
 
-# Finding a template's files parses its templates; a long-running process (a service, a
-# worker, a batch of a thousand briefs) asks again and again. Answers are kept while the
-# files, their folders and the search roots are unchanged (same mtime and size), so an edit
-# is seen at once; checking costs one stat per path.
-_FILES_CACHE: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[int, int], ...], list[Path]]] = {}
-
-
-def _stamp(paths: Iterable[Path]) -> tuple[tuple[int, int], ...]:
-    """Return (mtime_ns, size) of each path; (-1, -1) for one that is gone."""
-    stamps = []
-    for path in paths:
-        try:
-            st = path.stat()
-            stamps.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            stamps.append((-1, -1))
-    return tuple(stamps)
-
-
-def _watched(files: list[Path], templates_dirs: Sequence[Path]) -> list[Path]:
-    """Return the paths whose change can change a template's files: files, folders, roots."""
-    from reportgen.templating.env import search_path
-
-    folders = sorted({p.parent for p in files})
-    return [*files, *folders, *map(Path, search_path(list(templates_dirs)))]
-
-
 def template_files(template: str, templates_dirs: Sequence[Path] = ()) -> list[Path]:
-    """Return the files of `template` and those it extends, from a stat-checked cache."""
+    """Return the files of `template` and those it extends (templating keeps them, stat-checked)."""
     from reportgen.templating import template_files as find_files
 
-    key = (template, tuple(str(d) for d in templates_dirs))
-    hit = _FILES_CACHE.get(key)
-    if hit is not None and hit[0] == _stamp(_watched(hit[1], templates_dirs)):
-        return hit[1]
-    files = find_files(template, list(templates_dirs))
-    _FILES_CACHE[key] = (_stamp(_watched(files, templates_dirs)), files)
-    return files
+    return find_files(template, list(templates_dirs))
 
 
 @cache

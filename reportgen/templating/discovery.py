@@ -92,7 +92,46 @@ def template_problems(facts: Any, templates_dirs: Sequence[Path] = ()) -> list[P
 
 
 def template_files(name: str, templates_dirs: Sequence[Path] = ()) -> list[Path]:
-    """Return the files template `name` depends on, its parents' included, sorted."""
+    """Return the files template `name` depends on, its parents' included, sorted.
+
+    Kept per template and search path, and found again only when one of the files, their
+    folders or the search roots changed (mtime or size): finding them parses the templates,
+    which costs more than a render of a brief.
+    """
+    key = (name, tuple(str(d) for d in templates_dirs))
+    hit = _FILES_CACHE.get(key)
+    if hit is not None and hit[0] == _stamp(_watched(hit[1], templates_dirs)):
+        return list(hit[1])
+    files = _scan_template_files(name, templates_dirs)
+    if len(_FILES_CACHE) >= 64:
+        _FILES_CACHE.clear()
+    _FILES_CACHE[key] = (_stamp(_watched(files, templates_dirs)), files)
+    return list(files)
+
+
+_FILES_CACHE: dict[tuple[str, tuple[str, ...]], tuple[tuple[tuple[int, int], ...], list[Path]]] = {}
+
+
+def _stamp(paths: Sequence[Path]) -> tuple[tuple[int, int], ...]:
+    """Return (mtime_ns, size) of each path; (-1, -1) for one that is gone."""
+    stamps = []
+    for path in paths:
+        try:
+            st = path.stat()
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append((-1, -1))
+    return tuple(stamps)
+
+
+def _watched(files: list[Path], templates_dirs: Sequence[Path]) -> list[Path]:
+    """Return the paths whose change can change a template's files: files, folders, roots."""
+    folders = sorted({p.parent for p in files})
+    return [*files, *folders, *map(Path, search_path(list(templates_dirs)))]
+
+
+def _scan_template_files(name: str, templates_dirs: Sequence[Path] = ()) -> list[Path]:
+    """Return the files template `name` depends on, found by parsing the templates."""
     info = find_template(name, templates_dirs)
     env = make_environment(templates_dirs)
     folders: set[Path] = set()
