@@ -136,13 +136,23 @@ def _contents_numbers(pages: list[str], headings: list[str]) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "facts", [SEED, Path(__file__).parent / "fixtures" / "east-africa-grid.yaml"]
+    ("facts", "reference"),
+    [
+        (SEED, None),
+        (Path(__file__).parent / "fixtures" / "east-africa-grid.yaml", None),
+        (SEED, Path(__file__).parent / "fixtures" / "house-reference.docx"),
+    ],
+    ids=["seed", "grid", "seed-house-reference"],
 )
 def test_contents_numbers_are_the_pages_libreoffice_puts_the_headings_on(
-    facts: Path, tmp_path: Path
+    facts: Path, reference: Path | None, tmp_path: Path
 ) -> None:
+    from reportgen.housedocx import apply_house_docx, read_house_docx
+    from reportgen.theme import default_theme
+
     doc = document_of(facts)
-    result = pagination.docx_with_page_numbers(doc)
+    theme = apply_house_docx(default_theme(), read_house_docx(reference)) if reference else None
+    result = pagination.docx_with_page_numbers(doc, theme)
     assert result.numbered, result.reason
     source = tmp_path / "brief.docx"
     source.write_bytes(result.data)
