@@ -482,12 +482,40 @@ class _Styles:
                 return str(latin.get("typeface"))
         return found.get(w("ascii")) or found.get(w("hAnsi")) or None
 
-    def space_after(self, style_id: str) -> float | None:
-        """Return the space after the style's paragraphs in points."""
-        found = self._find(style_id, f"{w('pPr')}/{w('spacing')}")
-        if found is None or found.get(w("after")) is None:
+    def spacing(self, style_id: str, attr: str) -> float | None:
+        """Return a paragraph spacing of the style ("before", "after") in points.
+
+        The attribute is looked up along the chain: a style may set only one of them.
+        """
+        for style in self._chain(style_id):
+            found = style.find(f"{w('pPr')}/{w('spacing')}")
+            if found is not None and found.get(w(attr)) is not None:
+                return _number(found.get(w(attr)), 20)
+        default = self._default_spacing()
+        if default is not None and default.get(w(attr)) is not None:
+            return _number(default.get(w(attr)), 20)
+        return None
+
+    def line(self, style_id: str) -> float | None:
+        """Return the style's line spacing as a multiple of single spacing (lineRule auto)."""
+        for style in [*self._chain(style_id), None]:
+            found = (
+                style.find(f"{w('pPr')}/{w('spacing')}")
+                if style is not None
+                else self._default_spacing()
+            )
+            if found is None or found.get(w("line")) is None:
+                continue
+            if found.get(w("lineRule"), "auto") != "auto":
+                return None  # exact or at-least leading: no multiple to carry over
+            return _number(found.get(w("line")), 240)
+        return None
+
+    def _default_spacing(self) -> etree._Element | None:
+        """Return the document defaults' paragraph spacing element, if any."""
+        if self.defaults is None:
             return None
-        return _number(found.get(w("after")), 20)
+        return self.defaults.find(f"{w('pPrDefault')}/{w('pPr')}/{w('spacing')}")
 
 
 def _tint(colour: str, share: float) -> str:
@@ -531,8 +559,28 @@ def house_values(house: HouseDocx) -> dict[str, Any]:
     return {
         "sizes": {k: v for k, v in sizes.items() if v and 4 <= v <= 72},
         "palette": {k: v for k, v in palette.items() if v},
-        "spacing": {"paragraph_after": st.space_after("Normal")},
+        "spacing": _spacing(st),
         "font": st.font("Normal"),
+    }
+
+
+def _spacing(st: _Styles) -> dict[str, float | None]:
+    """Return the theme's spacing values the reference sets (points; line height a multiple).
+
+    Word's line multiple is of the font's natural line height, the theme's of its size (see
+    writers.docx.styles.font_line_ratio): converted with the body font's ratio, so the house
+    reference gives back the house line height.
+    """
+    from reportgen.theme import default_theme
+    from reportgen.writers.docx.styles import font_line_ratio
+
+    multiple = st.line("Normal")
+    ratio = font_line_ratio(default_theme().body_font.regular)
+    return {
+        "paragraph_after": st.spacing("Normal", "after"),
+        "heading_before": st.spacing("Heading2", "before"),
+        "heading_after": st.spacing("Heading2", "after"),
+        "line_height": round(multiple * ratio, 2) if multiple else None,
     }
 
 
@@ -544,7 +592,11 @@ def apply_house_docx(theme: Theme, house: HouseDocx) -> Theme:
     accent = values["palette"].get("accent")
     if accent and accent != theme.palette.accent:
         values["palette"]["accent_light"] = _tint(accent, 0.1)  # summary and highlight boxes
-    spacing = {k: v for k, v in values["spacing"].items() if v is not None and 0 <= v <= 72}
+    spacing = {
+        k: v
+        for k, v in values["spacing"].items()
+        if v is not None and (0.8 <= v <= 3 if k == "line_height" else 0 <= v <= 72)
+    }
     changes: dict[str, Any] = {
         "sizes": dataclasses.replace(theme.sizes, **values["sizes"]),
         "palette": dataclasses.replace(theme.palette, **values["palette"]),

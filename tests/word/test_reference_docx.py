@@ -149,6 +149,10 @@ def test_pdf_follows_the_references_sizes_colours_and_page(house_theme) -> None:
     assert house_theme.margins_mm == (30.0, 25.0, 22.0, 25.0)
     assert (house_theme.sizes.h1, house_theme.sizes.title, house_theme.sizes.body) == (16, 26, 11)
     assert house_theme.palette.accent == MAROON and house_theme.palette.text == "222222"
+    # Normal: 10 pt after, line 1.15 (276/240) of the natural height; heading 2: 10 pt before.
+    spacing = house_theme.spacing
+    assert (spacing.paragraph_after, spacing.heading_before, spacing.heading_after) == (10, 10, 0)
+    assert spacing.line_height == pytest.approx(1.15 * 1.362, abs=0.01)
     assert house_theme.body_font.name == "Noto Sans"  # the PDF keeps a font reportgen ships
     pdf, _ = render_pdf(document_of(SEED), house_theme)
     page = next(extract_pages(io.BytesIO(pdf), maxpages=1))
