@@ -306,7 +306,7 @@ def build(
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     for record in report.built:
-        pages = f"{record.pages} pages, " if record.pages else ""
+        pages = f"{record.pages} page{'' if record.pages == 1 else 's'}, " if record.pages else ""
         click.echo(f"{out_dir / record.path}  ({pages}{_size(record.bytes)})")
     if report.up_to_date:
         click.echo(f"{report.up_to_date} brief(s) up to date (use --force to rebuild them)")

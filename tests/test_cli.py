@@ -36,6 +36,15 @@ def test_build_one_format_into_a_chosen_folder(tmp_path: Path) -> None:
     ]
 
 
+def test_a_one_page_fact_sheet_says_1_page(tmp_path: Path) -> None:
+    result = run_cli(
+        *("build", str(SEED), "--format", "pdf", "--template", "fact-sheet"),
+        *("--out", str(tmp_path / "o"), "-j", "1"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "india-us-critical-minerals.pdf  (1 page, " in result.stdout
+
+
 def test_validate_valid_file_prints_a_summary(tmp_path: Path) -> None:
     result = run_cli("validate", str(SEED))
     assert result.returncode == 0, result.stderr
