@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from reportgen.schedule.runlog import (
     OK,
     PARTIAL,
     RUNNING,
+    UNCHANGED,
     RunLog,
+    RunRecord,
     format_history,
 )
 
@@ -115,3 +118,26 @@ def test_the_run_log_uses_no_posix_only_call(
     assert [r.status for r in log.recent()] == [RUNNING, INTERRUPTED]
     log.finish(mine.finished(OK, built=1))
     assert "minerals" in format_history(log.recent())
+
+
+def test_the_history_shown_in_docs_is_what_history_prints() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "schedule.md").read_text("utf-8")
+    shown = doc.split("`reportgen history` reads the run log", 1)[1].split("```\n", 2)[1]
+    partial = RunRecord("minerals", "schedule", datetime(2026, 3, 2, 6, 30, tzinfo=UTC), id=2)
+    partial = partial.finished(
+        PARTIAL,
+        built=1,
+        skipped=1,
+        failed=1,
+        message="built 1, 1 up to date, 1 failed, published 1 new version",
+        errors=("facts/broken.yaml:3: meta.title: missing required field 'title'",),
+    )
+    unchanged = RunRecord("minerals", "schedule", datetime(2026, 3, 1, 6, 30, tzinfo=UTC), id=1)
+    unchanged = unchanged.finished(
+        UNCHANGED, skipped=3, message="nothing changed: 3 briefs up to date"
+    )
+    records = [
+        replace(partial, end=partial.start + timedelta(seconds=4.2)),
+        replace(unchanged, end=unchanged.start + timedelta(seconds=0.3)),
+    ]
+    assert format_history(records) + "\n" == shown
