@@ -37,7 +37,12 @@ def create_app(preview: Preview):  # type: ignore[no-untyped-def]
 
     async def state(request: Request) -> Response:
         snap = preview.snapshot
-        body = {"version": snap.version, "problems": len(snap.problems), "pages": len(snap.pages)}
+        body = {
+            "version": snap.version,
+            "problems": len(snap.problems),
+            "pages": len(snap.pages),
+            "seconds": round(snap.seconds, 3),  # how long the last build took
+        }
         return JSONResponse(body, headers=HEADERS)
 
     async def script(request: Request) -> Response:
