@@ -396,3 +396,23 @@ def test_the_themes_page_size_applies_unless_the_facts_set_one(tmp_path: Path) -
         assert (round(box.width), round(box.height)) == expected
         width = docx.Document(io.BytesIO(brief.outputs["docx"])).sections[0].page_width.pt
         assert round(width) == expected[0]
+
+
+def test_the_briefs_own_styles_come_from_the_reference_when_it_defines_them() -> None:
+    # A desk restyles the summary box and the key-figure value in the house reference.
+    parts = parts_of(reference_docx_bytes())
+    styles = parts["word/styles.xml"].decode()
+    summary = style(parts["word/styles.xml"], "SectionSummary")
+    value = style(parts["word/styles.xml"], "KeyFigureValue")
+    restyled = styles.replace(summary, re.sub(r'w:fill="\w+"', 'w:fill="FFF4D6"', summary))
+    restyled = restyled.replace(value, re.sub(r'<w:sz w:val="\d+"/>', '<w:sz w:val="48"/>', value))
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in parts.items():
+            zf.writestr(name, restyled.encode() if name == "word/styles.xml" else content)
+    house = house_docx_from_bytes(data.getvalue(), "desk.docx")
+    out = parts_of(write_docx(document_of(SEED), apply_house_docx(default_theme(), house)))
+    assert 'w:fill="FFF4D6"' in style(out["word/styles.xml"], "SectionSummary")
+    assert '<w:sz w:val="48"/>' in style(out["word/styles.xml"], "KeyFigureValue")
+    body = out["word/document.xml"].decode()
+    assert 'w:val="SectionSummary"' in body and 'w:val="KeyFigureValue"' in body
