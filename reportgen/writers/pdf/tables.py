@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.tables import _calc_pc
 
 from reportgen.model import Cell, Text, plain_text
 from reportgen.model import Table as TableNode
@@ -30,10 +33,67 @@ class BriefTable(Table):
     label: str = "table"
     first_row: int = 0  # model row index of this part's first body row (after a split)
     start_rows: int = 1  # rows (header included) that must fit where the table starts
-    # reportlab's LongTable behaviour: measure rows only until the page is full. Without it
-    # every split measured all remaining rows again, quadratic in a long table's length.
+    # reportlab's LongTable mode: a split hands the rows' measured heights to its parts.
+    # Without it every split measured all remaining rows again, quadratic in a long table.
     _longTableOptimize = 1
+    _placed_for: tuple[Any, ...] | None = None  # the widths the row positions were computed for
     bound: tuple[bool, ...] = ()  # per model body row: stays on the page of the next one
+
+    def _calc_height(
+        self, availHeight: float, availWidth: float, H: Any = None, W: Any = None
+    ) -> None:
+        """Measure unmeasured rows once, in one pass; then let reportlab place them.
+
+        reportlab 5.1 finds each unmeasured row with `None in H` and `H.index(None)` and, in
+        LongTable mode, sums all rows above it, all from the table's start: quadratic, 6 s
+        of a 4,000-line annex (and its LongTable early stop only fires for tables with
+        spans). Rows are measured here exactly as reportlab measures them (same helpers,
+        same order), their heights kept as the table's own, so splits reuse them. Once all
+        heights are known, the row positions depend only on the widths: a part wrapped again
+        at the same widths (each split part is wrapped two or three times) keeps them.
+        """
+        key = (availWidth, tuple(W) if W else None, tuple(self._argW))
+        if self._spanCmds:
+            super()._calc_height(availHeight, availWidth, H, W)
+            return
+        if key == self._placed_for and self._argH is self._rowHeights:
+            return
+        if None in self._argH:
+            heights = self._measure_rows(W or _calc_pc(self._argW, availWidth))
+            self._argH = self._rowHeights = heights
+        super()._calc_height(availHeight, availWidth, H, W)
+        self._placed_for = key if self._argH is self._rowHeights else None
+
+    def _measure_rows(self, widths: list[Any]) -> list[float]:
+        """Return every row's height: its tallest cell plus padding (reportlab's rule)."""
+        heights = list(self._argH)
+        minimum = self._minRowHeights
+        canv = getattr(self, "canv", None)
+        saved = (canv._fontname, canv._fontsize, canv._leading) if canv else None
+        for i, given in enumerate(heights):
+            if given is not None:
+                continue
+            values, cell_styles, h = self._cellvalues[i], self._cellStyles[i], 0
+            for j, (v, s, w) in enumerate(zip(values, cell_styles, widths, strict=False)):
+                if isinstance(v, (tuple, list, Flowable)):
+                    v = values[j] = self._cellListProcess(v, w, None)
+                    if canv:
+                        canv._fontname, canv._fontsize = s.fontname, s.fontsize
+                        canv._leading = s.leading or 1.2 * s.fontsize
+                    width, t = self._listCellGeom(v, w or self._listValueWidth(v), s)
+                    if canv:
+                        canv._fontname, canv._fontsize, canv._leading = saved
+                    too_wide = width + s.leftPadding + s.rightPadding > (w or 0)
+                    if too_wide and not rl_config.allowTableBoundsErrors & 1:
+                        raise LayoutError(f"a cell too wide for its column in {self.label}")
+                else:
+                    lines = ("" if v is None else str(v)).split("\n")
+                    t = (s.leading or 1.2 * s.fontsize) * len(lines)
+                t += s.bottomPadding + s.topPadding
+                if t > h:
+                    h = t
+            heights[i] = max(minimum[i], h) if minimum else h
+        return heights
 
     def _splitRows(self, availHeight: float, doInRowSplit: int = 0) -> list[Any]:
         """Return the split parts, each told its table's label and first model row."""
