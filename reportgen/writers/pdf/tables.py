@@ -38,6 +38,8 @@ class BriefTable(Table):
     _longTableOptimize = 1
     _placed_for: tuple[Any, ...] | None = None  # the widths the row positions were computed for
     bound: tuple[bool, ...] = ()  # per model body row: stays on the page of the next one
+    _argH: list[Any]  # reportlab's: row heights as given (None: to be measured)
+    _rowHeights: list[Any]  # reportlab's: row heights as measured
 
     def _calc_height(
         self, availHeight: float, availWidth: float, H: Any = None, W: Any = None
@@ -69,11 +71,12 @@ class BriefTable(Table):
         heights = list(self._argH)
         minimum = self._minRowHeights
         canv = getattr(self, "canv", None)
-        saved = (canv._fontname, canv._fontsize, canv._leading) if canv else None
+        saved: Any = (canv._fontname, canv._fontsize, canv._leading) if canv else None
         for i, given in enumerate(heights):
             if given is not None:
                 continue
-            values, cell_styles, h = self._cellvalues[i], self._cellStyles[i], 0
+            values, cell_styles = self._cellvalues[i], self._cellStyles[i]
+            h: float = 0
             for j, (v, s, w) in enumerate(zip(values, cell_styles, widths, strict=False)):
                 if isinstance(v, (tuple, list, Flowable)):
                     v = values[j] = self._cellListProcess(v, w, None)
