@@ -248,12 +248,14 @@ def render_formats(
     *,
     docx_page_numbers: bool = False,
     room: list[tuple[str, float]] | None = None,
+    attachments: Sequence[Any] = (),
 ) -> tuple[dict[str, bytes], dict]:
     """Return the bytes of each format and the page count of the PDF (when asked for).
 
     `docx_page_numbers` lays the DOCX out with LibreOffice to give its contents list page
     numbers (see reportgen.pagination; seconds per brief, and only where LibreOffice runs).
     `room`, when given, receives the pages each part of the PDF took, largest first.
+    `attachments` (EmbeddedFile) go inside the PDF as associated files (the facts).
     """
     outputs: dict[str, bytes] = {}
     pages: dict[str, int] = {}
@@ -261,7 +263,7 @@ def render_formats(
         if fmt == "pdf":
             from reportgen.writers.pdf import render_pdf_layout
 
-            layout = render_pdf_layout(doc, theme)
+            layout = render_pdf_layout(doc, theme, attachments)
             outputs["pdf"], pages["pdf"] = layout.data, layout.pages
             if room is not None:
                 room.extend(layout.room)
@@ -304,6 +306,7 @@ def build_brief(
     language: str | None = None,
     diglot: bool | str = False,
     reference_docx: Path | None = None,
+    embed_facts: bool = True,
 ) -> BuiltBrief:
     """Return one brief rendered in each of `formats`, written into `out_dir` when given.
 
@@ -315,9 +318,12 @@ def build_brief(
     page and margins the brief takes (see reportgen.housedocx). Raises a UserError subclass
     for bad facts, an unknown template or a layout that cannot be set; with `strict`,
     PageBudgetError for a PDF outside its template's page budget (else the brief carries the
-    warning).
+    warning). The PDF carries the facts file it was built from (reportgen.pdffacts) unless
+    `embed_facts` is False or the theme says `pdf: {embed_facts: false}`; a Facts object
+    made in memory has no file to carry.
     """
     from reportgen.pagebudget import PageBudgetError, budget_message
+    from reportgen.pdffacts import facts_attachment
     from reportgen.templating import build_diglot, build_document, find_template
 
     formats = check_formats(formats)
@@ -345,9 +351,12 @@ def build_brief(
     stem = output_stem(view.meta.slug, chosen[0], languages, diglot=len(chosen) > 1)
     theme = theme or theme_for(template_name, templates_dirs, reference_docx)
     room: list[tuple[str, float]] = []
+    embedded = embed_facts and theme.embed_facts and facts_obj.source_bytes is not None
+    attachments = (facts_attachment(view.meta.slug, facts_bytes),) if embedded else ()
     outputs, pages = render_formats(
-        doc, formats, theme, docx_page_numbers=docx_page_numbers, room=room
-    )
+        doc, formats, theme, docx_page_numbers=docx_page_numbers, room=room,
+        attachments=attachments,
+    )  # fmt: skip
     meta = view.meta
     warnings: list[str] = []
     if "pdf" in pages:
@@ -364,7 +373,12 @@ def build_brief(
         date=meta.date.isoformat(),
         template=template_name,
         # One language of several, or a diglot, is a job of its own (reportgen.jobs.job).
-        content_hash=job_id(deps_hash, facts_hash, _language_key(chosen, languages, layout)),
+        content_hash=job_id(
+            deps_hash,
+            facts_hash,
+            _language_key(chosen, languages, layout),
+            None if embed_facts else {"embed_facts": False},
+        ),
         outputs=outputs,
         pages=pages,
         subtitle=meta.subtitle or "",
@@ -488,6 +502,7 @@ class _Job:
     diglot: str | None = None  # "stacked"/"columns": one diglot document instead
     timeout: float | None = None
     reference_docx: Path | None = None  # the house template from Word, for every brief
+    embed_facts: bool = True  # False: the PDF does not carry its facts (--no-embed-facts)
 
 
 @dataclass(frozen=True)
@@ -561,6 +576,7 @@ def _entries(job: _Job, briefs: Sequence[Any]) -> _Rendered:
                 "warnings": list(result.warnings),  # repeated while the brief stays current
                 "languages_asked": list(job.languages),
                 "diglot_asked": job.diglot,
+                "embed_facts_asked": job.embed_facts,
             }
             entries.append(asdict(record) | extra)
             outputs[record.path] = data
@@ -578,6 +594,7 @@ def _render_languages(job: _Job) -> list[BuiltBrief]:
         "docx_page_numbers": job.docx_page_numbers,
         "strict": job.strict,
         "reference_docx": job.reference_docx,
+        "embed_facts": job.embed_facts,
     }
     args = (facts, job.formats, job.template, job.templates_dirs)
     if job.diglot:
@@ -629,6 +646,7 @@ def build_folder(
     timeout: float | None = DEFAULT_TIMEOUT,
     executor: Executor | None = None,
     reference_docx: Path | None = None,
+    embed_facts: bool = True,
 ) -> BuildReport:
     """Build every stale brief of `facts_paths` into `out_dir`; return what happened.
 
@@ -648,6 +666,7 @@ def build_folder(
     (None or 0: no limit; POSIX only). `executor` (a reportgen.jobs QueueExecutor) renders
     on `reportgen worker`s instead of here; only this process writes into the folder.
     `reference_docx` gives every brief the styles, header, footer and page of a Word file.
+    With `embed_facts` False no PDF carries its facts file (see reportgen.pdffacts).
     """
     from reportgen.folderlock import output_lock
 
@@ -669,6 +688,7 @@ def build_folder(
             plan = replace(plan, timeout=timeout or None, reference_docx=reference_docx)
             if reference_docx is not None:
                 house_docx(reference_docx)  # a bad reference stops the build before it starts
+            plan = replace(plan, embed_facts=embed_facts)
             report = _build_locked(files, out_dir, plan, force, jobs, progress, executor)
         finally:
             if created:
@@ -690,6 +710,7 @@ class _Options:
     diglot: str | None = None
     timeout: float | None = None
     reference_docx: Path | None = None
+    embed_facts: bool = True
 
 
 def _build_locked(
@@ -790,6 +811,7 @@ def _plan(
             and e.get("template_asked") == template
             and list(e.get("languages_asked") or []) == list(options.languages)
             and e.get("diglot_asked") == options.diglot
+            and e.get("embed_facts_asked", True) == options.embed_facts
         ]
         # one entry per format and language: every format present, in equal numbers
         counts = {fmt: sum(e.get("format") == fmt for e in entries) for fmt in formats}
@@ -812,6 +834,7 @@ def _plan(
                 diglot=options.diglot,
                 timeout=options.timeout,
                 reference_docx=options.reference_docx,
+                embed_facts=options.embed_facts,
             )
         )
     return todo, current
@@ -954,6 +977,8 @@ def _queue_jobs(job: _Job) -> list[RenderJob]:
         options.append(("docx_page_numbers", True))
     if job.strict:
         options.append(("strict", True))
+    if not job.embed_facts:
+        options.append(("embed_facts", False))
     first = facts.languages[0]
     return [
         RenderJob(

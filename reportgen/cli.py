@@ -8,6 +8,7 @@ reportgen and exits 1 with the traceback, so it can be reported.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -235,6 +236,12 @@ def _progress_printer(stream_is_tty: bool):  # type: ignore[no-untyped-def]
     help="Render on `reportgen worker` processes through this Redis queue "
     "(redis://HOST:6379/0) instead of on this machine.",
 )
+@click.option(
+    "--no-embed-facts",
+    is_flag=True,
+    help="Leave the facts file out of the PDF (by default the PDF carries it, and "
+    "`reportgen facts BRIEF.pdf` gives it back); for briefs whose facts must not travel.",
+)
 @_log_format_option
 def build(
     facts: tuple[Path, ...],
@@ -253,6 +260,7 @@ def build(
     diglot: str | None,
     timeout: float,
     broker: str | None,
+    no_embed_facts: bool,
 ) -> None:
     """Build briefs from FACTS files or folders (default: ./facts) into --out.
 
@@ -298,6 +306,7 @@ def build(
             timeout=timeout,
             executor=executor,
             reference_docx=reference_docx,
+            embed_facts=not no_embed_facts,
         )
     finally:
         close()
@@ -319,6 +328,47 @@ def build(
         click.echo(f"{len(report.failed)} brief(s) failed{rest}.", err=True)
         sys.exit(EXIT_SOME_FAILED if keep_going else EXIT_USER)
     sys.exit(report.exit_code)
+
+
+@cli.command(
+    "facts",
+    epilog=_epilog(
+        "reportgen facts output/x.pdf",
+        "reportgen facts output/x.pdf -o recovered/",
+        "reportgen facts output/x.pdf -o x.yaml && reportgen build x.yaml",
+    ),
+)
+@click.argument("pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(),
+    help="Write the facts to this file, or into this folder (an existing one, or a name "
+    "ending in /) under the name stored in the PDF (<slug>.yaml); default: print them.",
+)
+def facts_command(pdf: Path, out: str | None) -> None:
+    """Give back the facts file a brief's PDF was built from (it travels inside the PDF).
+
+    Building from these facts, with the same template and reportgen, gives the same PDF
+    byte for byte. Exit status 2 when the PDF carries no facts (built with
+    --no-embed-facts or a theme that leaves them out) or is not a PDF.
+    """
+    from reportgen.fileio import write_atomic
+    from reportgen.pdffacts import read_embedded_facts
+
+    found = read_embedded_facts(pdf)
+    if out is None:
+        sys.stdout.buffer.write(found.data)
+        sys.stdout.buffer.flush()
+        return
+    folder = out.endswith(("/", os.sep)) or Path(out).is_dir()
+    target = Path(out) / found.name if folder else Path(out)
+    try:
+        write_atomic(target, found.data)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    click.echo(f"{target}  ({_size(len(found.data))})", err=True)
 
 
 def _size(n: int) -> str:

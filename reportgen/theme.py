@@ -170,6 +170,7 @@ class Theme:
     embed_fonts: bool = True  # the DOCX carries its fonts (full files, obfuscated as Word does)
     docx_charts: str = "native"  # "native": Word charts with their workbook; "picture": PNGs
     house_docx: HouseDocx | None = None  # a Word reference document's styles, header, footer
+    embed_facts: bool = True  # the PDF carries the facts file it was built from (PDF/A-3 /AF)
 
     @property
     def docx_font(self) -> str:

@@ -31,7 +31,7 @@ THEME_FILE = "theme.yaml"
 MAX_LOGO_BYTES = 2_000_000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _HEX = re.compile(r"#?[0-9A-Fa-f]{6}")
-_SECTIONS = ("fonts", "palette", "sizes", "spacing", "page", "logo", "docx")
+_SECTIONS = ("fonts", "palette", "sizes", "spacing", "page", "logo", "docx", "pdf")
 DOCX_CHARTS = ("native", "picture")
 
 # The families a theme may name: the TrueType files inside the package, never the system's.
@@ -151,6 +151,7 @@ class _Checker:
             logo=self.logo(data.get("logo")),
             embed_fonts=self.embed(data.get("fonts"), base.embed_fonts),
             docx_charts=self.docx(data.get("docx"), base.docx_charts),
+            embed_facts=self.pdf(data.get("pdf"), base.embed_facts),
         )
         self.contrast(palette, data.get("palette"))
         return theme
@@ -258,6 +259,22 @@ class _Checker:
             self.problem("docx.charts", f"{charts!r}: use one of {', '.join(DOCX_CHARTS)}")
             return base
         return str(charts)
+
+    def pdf(self, value: Any, base: bool) -> bool:
+        """Return `pdf.embed_facts`: whether the PDF carries the facts it was built from."""
+        if value is None:
+            return base
+        if not isinstance(value, dict):
+            self.problem(
+                "pdf", f"must be a mapping such as 'embed_facts: false', not {_kind(value)}"
+            )
+            return base
+        self.unknown_keys(value, ("embed_facts",), "pdf")
+        embed = value.get("embed_facts", base)
+        if not isinstance(embed, bool):
+            self.problem("pdf.embed_facts", f"must be true or false, not {_kind(embed)}")
+            return base
+        return embed
 
     def page(self, value: Any, base: Theme) -> tuple[str, tuple[float, float, float, float]]:
         """Return (page size, margins in mm) from the `page` section."""

@@ -19,6 +19,7 @@ KNOWN_OPTIONS = {
     "sandboxed": "sandboxed",
     "docx_page_numbers": "docx_page_numbers",
     "strict": "strict",
+    "embed_facts": "embed_facts",
 }
 
 

@@ -25,6 +25,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFDictionary,
     PDFName,
     PDFStream,
+    PDFZCompress,
 )
 
 from reportgen.writers.pdf.marking import pdf_text_string
@@ -36,7 +37,9 @@ PDFUA_PART = 1
 
 @dataclass(frozen=True)
 class EmbeddedFile:
-    """A file carried inside the PDF as an associated file of the document."""
+    """A file carried inside the PDF as an associated file of the document (ISO 32000-2
+    14.13, PDF/A-3): `name` as a reader saves it, its bytes, its MIME type ("application/yaml"),
+    a one-line description, and how it relates to the document (Source: made from it)."""
 
     name: str
     data: bytes
@@ -162,7 +165,7 @@ def _file_spec(doc: Any, attachment: EmbeddedFile, date: str) -> Any:
             }
         ),
         attachment.data,
-        filters=None,
+        filters=[PDFZCompress],  # a facts file compresses to a fifth or less
     )
     stream_ref = doc.Reference(stream)
     name = pdf_text_string(attachment.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from reportgen.writers.pdf.inlines import InlineRenderer
 from reportgen.writers.pdf.keep import keep_headings_with_next
 from reportgen.writers.pdf.marking import Tagger
 from reportgen.writers.pdf.page import BriefDocTemplate
-from reportgen.writers.pdf.pdfa import write_archival_parts
+from reportgen.writers.pdf.pdfa import EmbeddedFile, write_archival_parts
 from reportgen.writers.pdf.structure import StructElem
 from reportgen.writers.pdf.styles import theme_styles
 from reportgen.writers.pdf.tables import BriefTable
@@ -62,17 +63,23 @@ class PdfLayout:
     room: tuple[tuple[str, float], ...]  # (part's level-1 heading, pages it filled), largest first
 
 
-def render_pdf(doc: Document, theme: Theme | None = None) -> tuple[bytes, int]:
+def render_pdf(
+    doc: Document, theme: Theme | None = None, attachments: Sequence[EmbeddedFile] = ()
+) -> tuple[bytes, int]:
     """Return the PDF of `doc` as bytes and its number of pages.
 
-    Raises reportgen.errors.LayoutError when content cannot be laid out (a table cell taller
-    than a page). The same Document and theme always give the same bytes.
+    `attachments` are carried inside the PDF as associated files of the document (the facts
+    a brief was built from, /AFRelationship /Source). Raises reportgen.errors.LayoutError
+    when content cannot be laid out (a table cell taller than a page). The same Document,
+    theme and attachments always give the same bytes.
     """
-    layout = render_pdf_layout(doc, theme)
+    layout = render_pdf_layout(doc, theme, attachments)
     return layout.data, layout.pages
 
 
-def render_pdf_layout(doc: Document, theme: Theme | None = None) -> PdfLayout:
+def render_pdf_layout(
+    doc: Document, theme: Theme | None = None, attachments: Sequence[EmbeddedFile] = ()
+) -> PdfLayout:
     """Return the PDF of `doc` with its page count and the room its parts took (see render_pdf)."""
     theme = _theme(theme)
     install_shaping_filter()
@@ -99,7 +106,7 @@ def render_pdf_layout(doc: Document, theme: Theme | None = None) -> PdfLayout:
     visitor = PdfVisitor(theme, styles, renderer, template.width, structure)
 
     def finish(canv: Any) -> None:
-        write_archival_parts(canv, meta.language or "en")
+        write_archival_parts(canv, meta.language or "en", tuple(attachments))
 
     story = title_block(meta, renderer, styles, template.width, theme.logo)
     story = tag_title_block(story, structure)
@@ -116,9 +123,11 @@ def render_pdf_layout(doc: Document, theme: Theme | None = None) -> PdfLayout:
     return PdfLayout(data, pages, tuple((part, h / template.height) for part, h in room))
 
 
-def write_pdf(doc: Document, theme: Theme | None = None) -> bytes:
+def write_pdf(
+    doc: Document, theme: Theme | None = None, attachments: Sequence[EmbeddedFile] = ()
+) -> bytes:
     """Return the PDF of `doc` as bytes (see render_pdf)."""
-    return render_pdf(doc, theme)[0]
+    return render_pdf(doc, theme, attachments)[0]
 
 
 def pdf_page_count(data: bytes) -> int:
