@@ -356,12 +356,6 @@ _KNOWN_PDFA_GAPS = re.compile(
 )
 
 
-# A known violation, not yet fixed: reportlab records a shaped glyph that has no Unicode
-# value with HarfBuzz's advance in context, so the Widths entry of such a Devanagari glyph
-# can differ from the font program's advance (ISO 19005-3 6.2.11.5).
-_SHAPED_WIDTHS = re.compile(r"ISO_19005_3:6\.2\.11\.5-1 ")
-
-
 def _pdfa_findings(data: bytes) -> list[str]:
     pdfa = pytest.importorskip("pikepdf.pdfa")
     report = pdfa.validate_written(io.BytesIO(data), "3b")
@@ -369,12 +363,24 @@ def _pdfa_findings(data: bytes) -> list[str]:
 
 
 def test_pikepdf_pdfa_validator_finds_only_known_gaps(any_pdf: bytes) -> None:
-    assert [f for f in _pdfa_findings(any_pdf) if not _SHAPED_WIDTHS.search(f)] == []
+    assert _pdfa_findings(any_pdf) == []
 
 
-@pytest.mark.xfail(strict=True, reason="shaped private glyphs' widths (docs/accessibility.md)")
-def test_pdfa_glyph_widths_agree_with_font_programs(brief_pdf: bytes) -> None:
-    assert _pdfa_findings(brief_pdf) == []
+def test_shaped_glyph_widths_agree_with_font_programs() -> None:
+    # A glyph HarfBuzz makes (no Unicode value of its own) first met where GPOS narrows it
+    # used to be recorded with that narrowed advance in /Widths (ISO 19005-3 6.2.11.5).
+    # Here the same conjuncts and vowel signs appear in many contexts, in two scripts.
+    words = "क्षेत्र ज्ञान श्री द्वारा प्रधानमंत्री नीति खनिजों ட்ரா க்ஷ ஸ்ரீ கொள்கை"
+    doc = Document(
+        Meta(title="Widths", language="hi-IN"),
+        tuple(Paragraph(_t(" ".join(words.split()[i:] + words.split()[:i]))) for i in range(6)),
+    )
+    data = write_pdf(doc)
+    assert _pdfa_findings(data) == []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fonts = [f for p in pdf.pages for f in p.Resources.Font.values()]
+        assert any("Devanagari" in str(f.BaseFont) for f in fonts)
+        assert any("Tamil" in str(f.BaseFont) for f in fonts)
 
 
 def test_tagged_output_is_byte_identical(hindi_pdf: bytes) -> None:

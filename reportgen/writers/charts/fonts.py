@@ -90,8 +90,10 @@ def _shape(text: str, face: str, size: float) -> str:
     A shaped glyph with no code point of its own gets a private code; recording which text
     it stands for lets the PDF's ToUnicode map give that text back (as in body text).
     """
+    from reportgen.writers.pdf.glyphwidths import install_nominal_widths
     from reportgen.writers.pdf.tounicode import record_shaped_word
 
+    install_nominal_widths()
     word = [pdfmetrics.stringWidth(text, face, size), (ABag(fontName=face, fontSize=size), text)]
     shaped = shapeFragWord(word)
     if shaped is not word:

@@ -23,6 +23,7 @@ from reportlab.platypus import paragraph as rl_paragraph
 
 from reportgen.scripts import FontChain, theme_chain
 from reportgen.theme import Theme
+from reportgen.writers.pdf.glyphwidths import install_nominal_widths
 from reportgen.writers.pdf.tounicode import install_tounicode_map, record_shaped_word
 
 _lock = threading.Lock()
@@ -174,3 +175,4 @@ def install_shaping_filter() -> None:
     if not hasattr(current, "__wrapped__"):
         rl_paragraph.shapeFragWord = _shape_font_runs(current)
     install_tounicode_map()
+    install_nominal_widths()
