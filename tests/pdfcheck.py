@@ -10,7 +10,9 @@ document model; poppler's `pdfinfo -struct-text` gives each element's text.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -130,3 +132,53 @@ def _plain(value: Any) -> Any:
         return float(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+# Findings of pikepdf's PDF/A allowlist validator that are known and explained in
+# docs/accessibility.md: its allowlist has no entry for the PDF/UA identification schema
+# (which ISO 19005-3 6.6.2.3 lets a file declare through an extension schema, as done here).
+_KNOWN_PDFA_GAPS = re.compile(
+    r"XMP (namespace (pdfaExtension|pdfaSchema|pdfaProperty)="
+    r"|property (pdfuaid:part|pdfaExtension:schemas))"
+)
+
+
+def pdfa_findings(data: bytes) -> list[str]:
+    """Return pikepdf's PDF/A-3b findings (its veraPDF-derived allowlist), known gaps aside."""
+    from pikepdf import pdfa
+
+    report = pdfa.validate_written(io.BytesIO(data), "3b")
+    return [str(f) for f in report.findings if not _KNOWN_PDFA_GAPS.search(str(f))]
+
+
+def pdfua_problems(data: bytes, folder: Path) -> list[str]:
+    """Return what the `pdfua` checker reports at any severity, and every rule it skipped.
+
+    A skipped rule (one that raised inside the checker) is a check that did not run, so it
+    counts as a problem too.
+    """
+    from pdfua.validator import Validator
+
+    path = folder / "checked.pdf"
+    path.write_bytes(data)
+    report = Validator().validate(str(path))
+    found = [f"{f.severity}: {f.message}" for f in report.findings]
+    skipped = [
+        f"{o.rule_id} skipped: {o.skipped_reason}" for o in report.outcomes if o.skipped_reason
+    ]
+    return found + skipped
+
+
+def unembedded_fonts(data: bytes) -> list[str]:
+    """Return the fonts of a PDF that have no embedded program or no ToUnicode map."""
+    bad = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for name, font in page.obj.Resources.get("/Font", {}).items():
+                descriptor = font.get("/FontDescriptor")
+                embedded = descriptor is not None and any(
+                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+                if not embedded or "/ToUnicode" not in font:
+                    bad.append(f"{name} {font.get('/BaseFont')}")
+    return sorted(set(bad))

@@ -199,20 +199,12 @@ class TextMarks:
         return True
 
     def text_out(self, text: str, TStar: int = 0) -> None:
-        """Draw a run inside the wanted sequence; a shaped run with its /ActualText."""
+        """Draw a run inside the wanted sequence (a shaped run gets its /ActualText below)."""
         code = self.tx._code
         mark, state = len(code), self.open
         made = self._switch()
         start = len(code)
-        actual = shaped_actual_text(text) if isinstance(text, ShapedStr) else None
-        if actual is not None:
-            code.append(f"/Span <</ActualText {pdf_text_string(actual)}>> BDC")
-            self._text_out(text, 0)
-            code.append("EMC")
-            if TStar:
-                code.append("T*")
-        else:
-            self._text_out(text, TStar)
+        self._text_out(text, TStar)
         self.last = (mark, state, start, made)
 
     def link_record(self, key: Any, event: str) -> None:
@@ -479,6 +471,30 @@ class FigureFlowable(Flowable):
         }
         with tagger.tagged(canvas, self._rg_elem):
             self.drawing.drawOn(canvas, x, y, _sW)
+
+
+_original_format_text = PDFTextObject._formatText
+
+
+def _format_text(self: PDFTextObject, text: str) -> str:
+    """Return reportlab's operators for `text`; a shaped run inside a /Span with /ActualText.
+
+    Every shaped run drawn on a tagged canvas gets it: body text, page furniture (inside
+    its artifact) and chart labels alike, so text extraction gives the facts' text in
+    logical order, not the glyphs' visual order.
+    """
+    code: str = _original_format_text(self, text)
+    if isinstance(text, ShapedStr) and tagger_of(self._canvas) is not None:
+        actual = shaped_actual_text(text)
+        if actual is not None:
+            return f"/Span <</ActualText {pdf_text_string(actual)}>> BDC {code} EMC"
+    return code
+
+
+def install_actual_text() -> None:
+    """Make reportlab's text objects give shaped runs their /ActualText (once)."""
+    if PDFTextObject._formatText is not _format_text:
+        PDFTextObject._formatText = _format_text
 
 
 _original_bullet_draw = BulletDrawer.drawOn

@@ -101,7 +101,12 @@ def _fill(
         else:
             kids += ["<< /Type /OBJR /Obj", _annotation_ref(kid.name), "/Pg"]
             kids += [_page_ref(kid.page), ">>"]
-    parts += ["/K [", *kids, "]"]
+    if len(elem.kids) == 1 and len(kids) == 1:
+        # One kid stands alone (`/K 3`), as most writers do; checkers read that form best
+        # (the `pdfua` checker's empty-heading rule fails on an array under pikepdf 10).
+        parts += ["/K", *kids]
+    else:
+        parts += ["/K [", *kids, "]"]
     if elem.alt is not None:
         parts += ["/Alt", pdf_text_string(elem.alt)]
     if elem.actual_text is not None:

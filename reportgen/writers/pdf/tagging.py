@@ -18,6 +18,7 @@ from reportgen.model import Block, plain_text
 from reportgen.writers.pdf.marking import (
     TableMarks,
     Tagger,
+    install_actual_text,
     install_bullet_marks,
     set_elem,
 )
@@ -66,6 +67,7 @@ def tagged_canvas_maker(
     `finish` runs on the canvas just before the PDF is written (metadata, attachments).
     """
     install_bullet_marks()
+    install_actual_text()
 
     def make(*args: Any, **kw: Any) -> TaggedCanvas:
         canv = TaggedCanvas(*args, **kw)

@@ -34,6 +34,11 @@ _process_map: dict[tuple[str, int], str] = {}
 _document_sources: ContextVar[dict[str, str] | None] = ContextVar(
     "reportgen_pdf_shaped_sources", default=None
 )
+# The same for the process, for runs shaped outside a render (chart labels of a drawing
+# that is reused). Bounded: it is emptied when full, and a run it forgot falls back to its
+# glyphs' ToUnicode text.
+_process_sources: dict[str, str] = {}
+_PROCESS_SOURCES_MAX = 50_000
 
 
 @contextlib.contextmanager
@@ -91,8 +96,8 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
 def _record_sources(text: str, shaped: list[Any]) -> None:
     """Record the source text of each shaped run of a word (for its /ActualText)."""
     sources = _document_sources.get()
-    if sources is None:
-        return
+    if len(_process_sources) > _PROCESS_SOURCES_MAX:
+        _process_sources.clear()
     runs = [
         (chars, min((d.cluster for d in chars.__shapeData__), default=0))
         for item in shaped[1:]
@@ -100,7 +105,9 @@ def _record_sources(text: str, shaped: list[Any]) -> None:
     ]
     for i, (chars, start) in enumerate(runs):
         end = runs[i + 1][1] if i + 1 < len(runs) else len(text)
-        sources.setdefault(str(chars), text[start:end])
+        if sources is not None:
+            sources.setdefault(str(chars), text[start:end])
+        _process_sources.setdefault(str(chars), text[start:end])
 
 
 def shaped_source_text(glyphs: str) -> str:
@@ -109,14 +116,16 @@ def shaped_source_text(glyphs: str) -> str:
     Falls back to the glyphs' own text (their ToUnicode values) for a run never recorded.
     """
     sources = _document_sources.get() or {}
-    found = sources.get(glyphs)
+    found = sources.get(glyphs) or _process_sources.get(glyphs)
     if found is not None:
         return found
     mapping = _document_map.get() or {}
     out = []
     for ch in glyphs:
         if ord(ch) in _PRIVATE:
-            out.extend(v for (_f, code), v in mapping.items() if code == ord(ch))
+            texts = [v for (_f, code), v in mapping.items() if code == ord(ch)]
+            texts = texts or [v for (_f, code), v in _process_map.items() if code == ord(ch)]
+            out.extend(texts[:1])
         else:
             out.append(ch)
     return "".join(out).replace(_ZERO_WIDTH, "")

@@ -288,6 +288,8 @@ class PdfVisitor:
                 colWidths=[col_w + gap] * (count - 1) + [col_w],
                 style=TableStyle(
                     [
+                        # an empty filler cell still sets a font: ours (embedded), not Helvetica
+                        ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),
                         ("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
                         ("RIGHTPADDING", (0, 0), (-2, -1), gap),
