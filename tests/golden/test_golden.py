@@ -1,8 +1,10 @@
 """Golden tests: whole cases built end to end, compared as normalised text.
 
 Each folder in cases/ holds case.yaml (facts path, template) and expected/ with
-model.json (the document model), docx.txt (one `Style | text` line per paragraph) and
-pdf.txt (the text of each page). After an intended change, accept the new outputs with:
+model.json (the document model), docx.txt (one `Style | text` line per paragraph),
+pdf.txt (the text of each page) and pdf.struct.txt (the PDF's structure tree with each
+element's text, as poppler's `pdfinfo -struct-text` prints it; compared where poppler is
+installed). After an intended change, accept the new outputs with:
 
     python -m pytest tests/golden --update-golden
 """
@@ -10,6 +12,9 @@ pdf.txt (the text of each page). After an intended change, accept the new output
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,11 +42,25 @@ def normalised_outputs(case_dir: Path) -> dict[str, str]:
         f"--- page {n} ---\n" + re.sub(r"[ \t]+\n", "\n", text).strip()
         for n, text in enumerate(pdf_pages_text(brief.outputs["pdf"]), start=1)
     ]
-    return {
+    outputs = {
         "model.json": to_json(doc) + "\n",
         "docx.txt": "\n".join(docx_lines) + "\n",
         "pdf.txt": "\n".join(pdf_pages) + "\n",
     }
+    if shutil.which("pdfinfo"):
+        outputs["pdf.struct.txt"] = struct_text(brief.outputs["pdf"])
+    return outputs
+
+
+def struct_text(pdf: bytes) -> str:
+    """Return `pdfinfo -struct-text` of a PDF: its structure tree, each element's text."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "brief.pdf"
+        path.write_bytes(pdf)
+        run = subprocess.run(
+            ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+        )
+    return "\n".join(line.rstrip() for line in run.stdout.splitlines()) + "\n"
 
 
 @pytest.mark.parametrize(

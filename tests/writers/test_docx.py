@@ -80,7 +80,8 @@ def test_title_block_uses_title_and_subtitle_styles(word: docx.document.Document
     assert first[2][0] == "Subtitle"
     assert first[3] == (
         "Title Meta",
-        "28 February 2025  ·  Policy Analysis Unit  ·  For policy analysts · Public",
+        "28 February 2025\u2002·\u2002Policy Analysis Unit\u2002·\u2002"
+        "For policy analysts · Public",
     )
 
 

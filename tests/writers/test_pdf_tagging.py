@@ -39,8 +39,10 @@ from reportgen.model import (
 from reportgen.writers.pdf import write_pdf
 from tests.pdfcheck import (
     Node,
+    empty_headings,
     pdfa_findings,
     pdfua_problems,
+    shown_text,
     struct_tree,
     untagged_operators,
 )
@@ -152,6 +154,25 @@ def test_checker_finds_untagged_content() -> None:
     assert untagged_operators(buf.getvalue()) == [(1, "f")]
 
 
+def test_checker_finds_an_empty_heading() -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    heading = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.H1, K=pikepdf.Array())
+    )
+    document = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, K=pikepdf.Array([heading])
+        )
+    )
+    pdf.Root.StructTreeRoot = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot, K=document)
+    )
+    buf = io.BytesIO()
+    pdf.save(buf)
+    assert empty_headings(buf.getvalue()) == ["H1"]
+
+
 def test_qpdf_check_is_clean(any_pdf: bytes, tmp_path: Path) -> None:
     if shutil.which("qpdf") is None:
         pytest.skip("qpdf is not installed")
@@ -212,10 +233,20 @@ def test_every_table_has_head_and_body_rows_with_scoped_headers(hindi_pdf: bytes
 def test_repeated_header_rows_are_artifacts(hindi_pdf: bytes) -> None:
     tree = struct_tree(hindi_pdf)
     (table,) = _roles(tree, "Table")
-    pages = pikepdf.open(io.BytesIO(hindi_pdf)).pages
-    assert len(pages) >= 2
+    with pikepdf.open(io.BytesIO(hindi_pdf)) as pdf:
+        pages = len(pdf.pages)
     # The header cells own one marked-content sequence each, though drawn on every page.
     assert all(th.marks == 1 for th in table.kids[1].kids[0].kids)
+    headers = [
+        (page, marking)
+        for page in range(1, pages + 1)
+        for marking, text in shown_text(hindi_pdf, page)
+        if text == "District"
+    ]
+    first, *repeats = headers
+    assert first[1] == "TH"  # read once, where the table starts
+    assert repeats and all(marking == "artifact" for _, marking in repeats)
+    assert len({page for page, _ in headers}) == len(headers)  # once on each page
 
 
 def test_figures_have_alt_and_bbox(any_pdf: bytes) -> None:

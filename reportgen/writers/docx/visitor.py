@@ -150,8 +150,11 @@ class DocxVisitor:
                               "w:color": self.theme.palette.accent})  # fmt: skip
         ppr.append(bdr)
         ppr.append(el("w:spacing", {"w:after": twips(6)}))
-        # The PDF's title block joins them the same way (writers/pdf/boxes.py).
-        line = "  ·  ".join(x for x in (meta.date, ", ".join(meta.authors), meta.audience) if x)
+        # As the PDF's title block joins them (writers/pdf/boxes.py), but with en spaces: two
+        # spaces in a row are "repeated blank characters" to Word's accessibility checker.
+        line = "\u2002·\u2002".join(
+            x for x in (meta.date, ", ".join(meta.authors), meta.audience) if x
+        )
         if line:
             p = self.text_paragraph(st.TITLE_META, line)
             sub(p.find(W_PPR), "w:spacing", {"w:after": twips(14)})

@@ -20,6 +20,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapedStr
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Flowable, HRFlowable, Image
@@ -48,6 +49,7 @@ class Tagger:
         self.annotations: list[tuple[AnnotationRef, StructElem, str]] = []
         self.artifact_depth = 0
         self.text: TextMarks | None = None  # the paragraph whose text is being drawn
+        self.in_span = False  # drawing a shaped run inside its own tagged Span
         self.fallbacks = 0  # paragraphs drawn without an element (a writer bug if non-zero)
 
     # ------------------------------------------------------------------ sequences
@@ -59,6 +61,9 @@ class Tagger:
         mcids.append(elem)
         elem.place()
         elem.kids.append(MarkedContentRef(page, mcid))
+        if elem.actual_text is not None:
+            actual = pdf_text_string(elem.actual_text)
+            return f"/{elem.role} <</MCID {mcid} /ActualText {actual}>> BDC"
         return f"/{elem.role} <</MCID {mcid}>> BDC"
 
     def undo_tag(self, page: int, elem: StructElem) -> None:
@@ -155,6 +160,7 @@ class TextMarks:
         self.want = elem
         self.open: StructElem | None = None
         self.last: tuple[int, StructElem | None, int, bool] | None = None
+        self.last_span: tuple[int, StructElem | None, int, StructElem] | None = None
         self.line_links: list[Any] = []
         self.sole_link: StructElem | None = None
         self._text_out = tx._textOut
@@ -164,6 +170,7 @@ class TextMarks:
         tx.getCode = self.get_code
         tagger.text = self
         blpara = getattr(para, "blPara", None)
+        self.lines_left = len(getattr(blpara, "lines", None) or ())  # lines still to end
         if getattr(blpara, "kind", 1) == 0 and getattr(blpara, "link", None):
             # One run of one style that is all link: reportlab reports no link starts.
             key = blpara.link[0]
@@ -199,13 +206,83 @@ class TextMarks:
         return True
 
     def text_out(self, text: str, TStar: int = 0) -> None:
-        """Draw a run inside the wanted sequence (a shaped run gets its /ActualText below)."""
+        """Draw a run inside the wanted sequence; a shaped run as a Span with /ActualText.
+
+        A line's last run is followed by a space (ISO 32000 14.8.2.5: word breaks are
+        spaces, also at line ends), so extracted text does not join the last word of one
+        line to the first of the next.
+        """
+        actual = shaped_actual_text(text) if isinstance(text, ShapedStr) else None
+        if actual is not None:
+            self.span_out(text, actual, TStar)
+            return
         code = self.tx._code
         mark, state = len(code), self.open
         made = self._switch()
         start = len(code)
-        self._text_out(text, TStar)
-        self.last = (mark, state, start, made)
+        self._text_out(text, 0)
+        if TStar:
+            self.line_end()
+        self.last, self.last_span = (mark, state, start, made), None
+
+    def line_end(self) -> None:
+        """Draw the word-break space that ends a line (not the last), then move to the next."""
+        if self._break_here():
+            self._text_out(" ", 0)
+        self.tx._code.append("T*")
+
+    def _break_here(self) -> bool:
+        """Count a line's end; return True when a word-break space belongs there."""
+        self.lines_left -= 1
+        return self.lines_left > 0 and _has_space(self.tx._fontname)
+
+    def span_out(self, text: str, actual: str, TStar: int = 0) -> None:
+        """Draw a shaped run as its own Span element (MCID and /ActualText), in `want`.
+
+        Its own tagged sequence, not a Span nested inside the paragraph's: some readers
+        (poppler's structure text) lose the rest of a sequence after a nested one ends.
+        """
+        code = self.tx._code
+        mark, state = len(code), self.open
+        if self.open is not None:
+            code.append("EMC")
+            self.open = None
+        span = self.want.inline("Span")
+        space = bool(TStar) and self._break_here()
+        span.actual_text = actual + " " if space else actual
+        start = len(code)
+        code.append(self.tagger.open_tag(self.page, span))
+        self.tagger.in_span = True
+        try:
+            self._text_out(text, 0)
+            if space:
+                self._text_out(" ", 0)
+        finally:
+            self.tagger.in_span = False
+        code.append("EMC")
+        if TStar:
+            code.append("T*")
+        self.last, self.last_span = None, (mark, state, start, span)
+
+    def _rehome_span(self, link: StructElem) -> None:
+        """Move the Span drawn last into `link` (reportlab said the link started with it)."""
+        assert self.last_span is not None
+        mark, state, start, span = self.last_span
+        code = self.tx._code
+        run = code[start + 1 :]  # the run's text and its EMC
+        del code[mark:]
+        self.tagger.undo_tag(self.page, span)
+        if span.placed and span.parent is not None and span in span.parent.kids:
+            span.parent.kids.remove(span)
+        self.open = state
+        moved = link.inline("Span")
+        moved.actual_text = span.actual_text
+        if self.open is not None:
+            code.append("EMC")
+            self.open = None
+        code.append(self.tagger.open_tag(self.page, moved))
+        code.extend(run)
+        self.last_span = None
 
     def link_record(self, key: Any, event: str) -> None:
         """Follow reportlab's link starts and ends on a line."""
@@ -215,6 +292,10 @@ class TextMarks:
         link = self.link_elem(key)
         self.line_links.append(key)
         self.want = link
+        if self.last_span is not None:
+            if self.last_span[3].parent is not link:
+                self._rehome_span(link)
+            return
         if self.last is None or self.open is link:
             return
         mark, state, start, made = self.last  # draw the link's first run again, inside it
@@ -250,6 +331,12 @@ class TextMarks:
         if self.tagger.text is self:
             self.tagger.text = None
         return str(self._get_code())
+
+
+def _has_space(font_name: str) -> bool:
+    """Return True when the font draws U+0020 (a symbol font might not: draw no space then)."""
+    face = getattr(pdfmetrics.getFont(font_name), "face", None)
+    return face is None or 32 in getattr(face, "charToGlyph", {32: 0})
 
 
 def _link_text(para: Any, key: Any, href: str) -> str:
@@ -484,7 +571,8 @@ def _format_text(self: PDFTextObject, text: str) -> str:
     logical order, not the glyphs' visual order.
     """
     code: str = _original_format_text(self, text)
-    if isinstance(text, ShapedStr) and tagger_of(self._canvas) is not None:
+    tagger = tagger_of(self._canvas)
+    if isinstance(text, ShapedStr) and tagger is not None and not tagger.in_span:
         actual = shaped_actual_text(text)
         if actual is not None:
             return f"/Span <</ActualText {pdf_text_string(actual)}>> BDC {code} EMC"
