@@ -96,6 +96,8 @@ def test_styles_come_from_the_reference(seed_docx: bytes) -> None:
         if s.get(f"{W}default") in ("1", "true")
     ]  # fmt: skip
     assert sorted(defaults) == sorted(set(defaults))  # one default style per kind
+    ids = [s.get(f"{W}styleId") for s in etree.fromstring(styles).iter(f"{W}style")]
+    assert len(ids) == len(set(ids))  # every style id once
 
 
 def test_page_margins_header_footer_and_theme_come_from_the_reference(seed_docx: bytes) -> None:
