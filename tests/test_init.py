@@ -93,3 +93,17 @@ def test_init_refuses_a_folder_that_has_its_files_and_writes_nothing(tmp_path: P
     assert "Traceback" not in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_the_template_copy_named_without_templates_says_how_to_give_it(project: Path) -> None:
+    facts = project / "facts" / "my-first-brief.yaml"
+    text = facts.read_text(encoding="utf-8")
+    mine = project / "mine.yaml"
+    mine.write_text(text.replace("template: policy-brief", "template: my-brief", 1), "utf-8")
+    try:
+        result = run_cli("validate", "mine.yaml", cwd=project)
+    finally:
+        mine.unlink()
+    assert result.returncode == 2
+    assert "unknown template 'my-brief': it is in templates/" in result.stderr
+    assert "add --templates templates" in result.stderr and "did you mean" not in result.stderr

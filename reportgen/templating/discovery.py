@@ -70,11 +70,23 @@ def find_template(name: str, templates_dirs: Sequence[Path] = ()) -> TemplateInf
 
 
 def unknown_template_message(name: str, templates_dirs: Sequence[Path] = ()) -> str:
-    """Return "unknown template 'x'; did you mean 'y'? available templates: ..."."""
+    """Return "unknown template 'x'; did you mean 'y'? available templates: ...".
+
+    When the template is in ./templates (a project made by `reportgen init`) but that folder
+    was not given, the message says how to give it instead of guessing another name.
+    """
     names = [t.name for t in list_templates(templates_dirs)]
+    available = f"(available templates: {', '.join(names) or 'none'})"
+    local = Path("templates")
+    given = {Path(d).resolve() for d in templates_dirs}
+    if (local / name / "template.yaml").is_file() and local.resolve() not in given:
+        return (
+            f"unknown template {name!r}: it is in {local.as_posix()}/, which is searched only"
+            f" when given: add --templates {local.as_posix()} {available}"
+        )
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown template {name!r}{hint} (available templates: {', '.join(names) or 'none'})"
+    return f"unknown template {name!r}{hint} {available}"
 
 
 def template_problems(facts: Any, templates_dirs: Sequence[Path] = ()) -> list[Problem]:
