@@ -239,7 +239,7 @@ def run_scheduler(config_path: Path) -> int:
     }
     try:
         for job in schedule.jobs:
-            log.info("%s: %s (%s), out %s", job.name, job.cron, job.timezone, job.out)
+            log.info("%s", describe_job(job))
         log.info("scheduler started with %d jobs (pid %d)", len(schedule.jobs), os.getpid())
         if not stopper.requested.is_set():  # a signal may come before the loop starts
             scheduler.start()
@@ -250,6 +250,13 @@ def run_scheduler(config_path: Path) -> int:
         stopper.join()
     log.info("scheduler stopped")
     return 0
+
+
+def describe_job(job: Job, now: datetime | None = None) -> str:
+    """Return the line a starting scheduler logs for `job`: its cron, next run and folder."""
+    nxt = job.trigger().get_next_fire_time(None, now or datetime.now(UTC))
+    when = nxt.strftime("%a %Y-%m-%d %H:%M %Z") if nxt is not None else "never"
+    return f"{job.name}: {job.cron} ({job.timezone}), next run {when}, out {job.out}"
 
 
 def build_scheduler(schedule: Schedule, now: datetime | None = None) -> BlockingScheduler:

@@ -136,3 +136,14 @@ def test_weekday_one_is_monday_as_in_crontab(tmp_path: Path) -> None:
     job = load_schedule(write(tmp_path, text)).job("minerals")
     fire = job.trigger().get_next_fire_time(None, datetime(2025, 3, 1, tzinfo=UTC))  # a Saturday
     assert fire is not None and fire.astimezone(UTC) == datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def test_a_starting_scheduler_says_when_each_job_runs_next(tmp_path: Path) -> None:
+    from reportgen.schedule.runner import describe_job
+
+    job = load_schedule(write(tmp_path, MINIMAL)).job("minerals")
+    line = describe_job(job, datetime(2025, 2, 28, 2, 0, tzinfo=UTC))  # a Friday, after 06:30 IST
+    assert line.startswith(
+        "minerals: 30 6 * * 1-5 (Asia/Kolkata), next run Mon 2025-03-03 06:30 IST"
+    )
+    assert line.endswith(f"out {tmp_path / 'output'}")
