@@ -85,6 +85,7 @@ def run(**settings: Any) -> None:
     """
     import uvicorn
 
+    from reportgen.service.protocol import PROTOCOL
     from reportgen.service.settings import ServiceSettings
 
     if "templates_dirs" in settings:
@@ -104,6 +105,11 @@ def run(**settings: Any) -> None:
         **_log_config(config.log_format),
         # The service is meant to sit behind a proxy on loopback; no server header leak.
         server_header=False,
+        # Slow clients: a whole request within read_timeout (uvicorn has no such limit),
+        # at most max_connections open, idle ones closed after keep_alive seconds.
+        http=PROTOCOL,
+        limit_concurrency=config.max_connections,
+        timeout_keep_alive=config.keep_alive,
     )
 
 

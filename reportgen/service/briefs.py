@@ -22,6 +22,8 @@ from reportgen.service.fingerprint import Fingerprints
 from reportgen.service.rendering import Rendered, Renderer, RenderJob, render_in_worker
 from reportgen.writers import MEDIA_TYPES
 
+# Facts -> template entries kept at least (more while the cache holds more documents).
+OWN_TEMPLATES = 4096
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
@@ -82,7 +84,7 @@ class BriefService:
 
     def known_key(self, facts: bytes, fmt: str, template: str | None) -> str | None:
         """Return the cache key of a request when it can be told without parsing, else None."""
-        name = template or self._own_template.get(hashlib.sha256(facts).hexdigest())
+        name = template or self._own_template_of(facts)
         if name is None:
             return None
         try:
@@ -118,6 +120,7 @@ class BriefService:
                 return await asyncio.shield(pending), True
         job = RenderJob(facts, filename, fmt, template, self.templates_dirs)
         if key is None:
+            self.cache.count_miss()
             return await self._render(job, None), False
         future: asyncio.Future[CachedDocument] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
@@ -162,10 +165,26 @@ class BriefService:
             self.cache.put(key, doc)
         return doc
 
+    def _own_template_of(self, facts: bytes) -> str | None:
+        """Return the template facts were found to name, now the most recently used; or None."""
+        digest = hashlib.sha256(facts).hexdigest()
+        name = self._own_template.get(digest)
+        if name is not None:
+            self._own_template.move_to_end(digest)
+        return name
+
     def _learn_template(self, facts: bytes, template: str | None) -> None:
-        """Remember which template facts name themselves (bounded, oldest forgotten)."""
+        """Remember which template facts name themselves (least recently used forgotten).
+
+        Every request without ?template= touches this map and the cache alike, so facts
+        whose document is still cached were used more recently than all but fewer than
+        len(cache) others: keeping more entries than the cache holds documents means a
+        cached document is always found (a cache hit never waits for a render, or gets 429).
+        """
         if template is None:
             return
-        self._own_template[hashlib.sha256(facts).hexdigest()] = template
-        while len(self._own_template) > 4096:
+        digest = hashlib.sha256(facts).hexdigest()
+        self._own_template[digest] = template
+        self._own_template.move_to_end(digest)
+        while len(self._own_template) > max(OWN_TEMPLATES, 2 * len(self.cache) + 1):
             self._own_template.popitem(last=False)

@@ -43,6 +43,11 @@ class DocumentCache:
         self.hits += 1
         return doc
 
+    def count_miss(self) -> None:
+        """Count a miss that needed no lookup (a request whose key is known only after its
+        render), so hits and misses add up to the documents asked for."""
+        self.misses += 1
+
     def put(self, key: str, doc: CachedDocument) -> None:
         """Store `doc`, evicting the least recently used ones until it fits.
 

@@ -78,6 +78,21 @@ SERVE_OPTIONS: tuple[ServeOption, ...] = (
     ),
     ServeOption("max_queue", click.IntRange(min=0), 16, "Renders allowed to wait (429 past it)."),
     ServeOption(
+        "read_timeout",
+        click.FloatRange(min=0, min_open=True),
+        20.0,
+        "Seconds a client has to send a whole request; past it the connection is closed.",
+    ),
+    ServeOption(
+        "max_connections",
+        click.IntRange(min=1),
+        512,
+        "Open connections per uvicorn worker; a request past it gets 503.",
+    ),
+    ServeOption(
+        "keep_alive", click.IntRange(min=1), 5, "Seconds an idle kept-alive connection stays open."
+    ),
+    ServeOption(
         "cache_bytes",
         click.IntRange(min=0),
         67108864,

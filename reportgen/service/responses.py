@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from reportgen.errors import (
     BrokerUnavailable,
@@ -139,6 +140,13 @@ def install_error_handlers(app: FastAPI) -> None:
         body = ErrorBody(error="bad_request", message="invalid request", problems=problems)
         return SafeJSONResponse(body.model_dump(), 422)
 
+    async def on_disconnect(request: Request, exc: Exception) -> Response:
+        # The client went away (or was cut off by the read deadline) before its body was
+        # in: nobody will read the answer, and it is not a bug.
+        log.info("client left before sending its whole request: %s", request.url.path)
+        body = ErrorBody(error="client_disconnected", message="the request was not received whole")
+        return SafeJSONResponse(body.model_dump(), 400)
+
     async def on_bug(request: Request, exc: Exception) -> Response:
         log.error("unhandled error serving %s %s", request.method, request.url.path, exc_info=exc)
         body = ErrorBody(error="internal_error", message="internal error; it has been logged")
@@ -148,6 +156,7 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(cls, on_user_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_invalid_request)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
     app.add_exception_handler(Exception, on_bug)
 
 

@@ -60,6 +60,17 @@ class ServiceSettings(BaseSettings):
     max_queue: int = Field(default=16, ge=0)
     """Renders allowed to wait for a free slot; one more gets 429 with Retry-After."""
 
+    read_timeout: float = Field(default=20.0, gt=0)
+    """Seconds a client has to send one whole request (headers and body); past it the
+    connection is closed (uvicorn has no such limit of its own: reportgen.service.protocol)."""
+
+    max_connections: int = Field(default=512, ge=1)
+    """Open connections per uvicorn worker (its `limit_concurrency`); a request that arrives
+    while more are open is answered 503 by uvicorn."""
+
+    keep_alive: int = Field(default=5, ge=1)
+    """Seconds an idle kept-alive connection stays open (uvicorn's `timeout_keep_alive`)."""
+
     cache_bytes: int = Field(default=64 * MIB, ge=0)
     """Size of the in-memory LRU cache of rendered documents, in bytes (0 turns it off)."""
 
