@@ -28,7 +28,10 @@ def render_deadline(seconds: float | None) -> Iterator[bool]:
 
     The error's message is always `timeout_message(seconds)`: reportlab re-raises errors from
     its page handlers with its own words added (`handle_pageBegin args=()`), which must not
-    reach a user.
+    reach a user. Once the alarm has fired, whatever error leaves the block is the timeout:
+    the alarm can interrupt library code where its own clean-up then fails with another
+    error (reportlab's drawGroup sets `node._parent` and deletes it in a `finally`; stopped
+    before the attribute is set, the `del` raises AttributeError instead).
     """
     usable = (
         seconds is not None
@@ -41,15 +44,21 @@ def render_deadline(seconds: float | None) -> Iterator[bool]:
         return
     assert seconds is not None
 
+    fired = False
+
     def on_alarm(signum: int, frame: Any) -> None:
+        nonlocal fired
+        fired = True
         raise RenderTimeout(timeout_message(seconds))
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield True
-    except RenderTimeout:
-        raise RenderTimeout(timeout_message(seconds)) from None
+    except Exception as exc:
+        if fired or isinstance(exc, RenderTimeout):
+            raise RenderTimeout(timeout_message(seconds)) from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

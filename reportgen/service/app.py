@@ -8,6 +8,7 @@ only a cache, and everything else is read from the facts and template folders.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -230,6 +231,7 @@ def _add_api_routes(
         health = Health(
             status="ok" if broker is None or broker["reachable"] else "broker unreachable",
             version=__version__,
+            worker=os.getpid(),
             renderer=briefs.renderer.stats(),
             cache=briefs.cache.stats(),
             broker=broker,

@@ -6,7 +6,10 @@ request does not pay for importing reportlab and loading fonts. Each request has
 the worker arms a timer that raises RenderTimeout inside the render, and the service stops
 waiting a moment later; a worker that ignores its timer is killed and the pool replaced.
 At most `concurrency` renders run at once; at most `max_queue` more wait; the next is
-refused with QueueFull (HTTP 429).
+refused with QueueFull (HTTP 429), and so is one that would, at the recent mean render
+time, take more than half its deadline (better 429 at once than 503 after the deadline);
+a request whose wait left it less than twice the mean render time is refused so too,
+rather than started on a render that would be stopped.
 
 Exceptions do not cross the process boundary (FactsError does not pickle back faithfully),
 so a worker returns a `Failed` value and the service raises the matching error again.
@@ -296,12 +299,22 @@ class Renderer:
         backlog = (self.waiting + self.running) / max(1, self.concurrency)
         return max(1, math.ceil(backlog * self._mean_seconds))
 
-    async def _take_slot(self) -> None:
-        """Take a render slot: at once when one is free, else by waiting in a bounded line."""
+    def expected_seconds(self) -> float:
+        """Return how long a request arriving now would take, waiting and render, at the
+        recent mean render time (every slot busy, `waiting` requests ahead of it)."""
+        return (self.waiting / max(1, self.concurrency) + 2) * self._mean_seconds
+
+    async def _take_slot(self) -> bool:
+        """Take a render slot: at once when one is free, else by waiting in a bounded line.
+
+        Return True when it had to wait.
+        """
         if not self._slots.locked():
             await self._slots.acquire()  # does not yield: no other request can slip in
-            return
-        if self.waiting >= self.max_queue:
+            return False
+        if self.waiting >= self.max_queue or self.expected_seconds() > self.timeout / 2:
+            # Refused now rather than answered 503 once the deadline has passed in the line;
+            # half the deadline leaves room for renders slower than the mean (a busy machine).
             raise QueueFull(self.retry_after())
         self.waiting += 1
         try:
@@ -310,6 +323,7 @@ class Renderer:
             raise RenderTimeout(f"no render slot free within {self.timeout:g} s") from None
         finally:
             self.waiting -= 1
+        return True
 
     async def run(self, func: Callable[[RenderJob], Any], job: RenderJob) -> Any:
         """Return func(job) computed in the pool; raise QueueFull, RenderTimeout or a UserError.
@@ -318,7 +332,12 @@ class Renderer:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
-        await self._take_slot()
+        waited = await self._take_slot()
+        if waited and deadline - loop.time() < 2 * self._mean_seconds:
+            # It waited so long that a render of the usual length would overrun: do not
+            # start one only to stop it; the client is told to come back (429, Retry-After).
+            self._slots.release()
+            raise QueueFull(self.retry_after())
         self.running += 1
         started = time.perf_counter()
         try:

@@ -93,6 +93,8 @@ class Health(BaseModel):
 
     status: str
     version: str
+    worker: int = 0
+    """The pid of the uvicorn worker that answered: each has its own pool, cache and counters."""
     renderer: dict[str, Any]
     cache: dict[str, int]
     broker: dict[str, Any] | None = None

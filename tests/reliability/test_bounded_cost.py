@@ -112,3 +112,25 @@ def test_the_cli_build_has_a_render_time_limit(tmp_path: Path) -> None:
     assert "the render took longer than its time limit of 0.01 s" in result.stderr
     assert "Traceback" not in result.stderr and "args=" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+class _Node:
+    """Stands in for a reportlab shape whose drawing sets and then deletes an attribute."""
+
+
+def test_a_timeout_that_breaks_a_librarys_clean_up_is_still_the_timeout() -> None:
+    # reportlab's drawGroup: `node._parent = group` ... `finally: del node._parent`. The
+    # alarm fires inside the assignment, so the `del` raises AttributeError, which replaced
+    # the timeout (the service answered 500 under load).
+    node = _Node()
+    with pytest.raises(RenderTimeout) as caught, render_deadline(0.05):
+        try:
+            time.sleep(2)  # the alarm fires before `node._parent = group` ran
+        finally:
+            del node._parent  # AttributeError, as in drawGroup
+    assert str(caught.value) == timeout_message(0.05)
+
+
+def test_an_error_before_the_deadline_is_left_alone() -> None:
+    with pytest.raises(KeyError), render_deadline(5):
+        raise KeyError("mine")
