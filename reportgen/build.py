@@ -677,7 +677,7 @@ def build_folder(
         where = ", ".join(str(p) for p in facts_paths) or "."
         raise UsageError(f"{where}: no facts files here (*.yaml, *.yml, *.json); nothing to build")
     out_dir = Path(out_dir)
-    created = not out_dir.exists()
+    created = _first_missing(out_dir)
     with output_lock(out_dir):
         try:
             dirs = tuple(map(Path, templates_dirs))
@@ -691,8 +691,8 @@ def build_folder(
             plan = replace(plan, embed_facts=embed_facts)
             report = _build_locked(files, out_dir, plan, force, jobs, progress, executor)
         finally:
-            if created:
-                _remove_if_unused(out_dir)
+            if created is not None:
+                _remove_if_unused(out_dir, created)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -855,8 +855,19 @@ def _rolled_back(result: _Rendered) -> str:
     return f"brief '{result.slug}' rolled back: {names} and its manifest entry left unchanged"
 
 
-def _remove_if_unused(out_dir: Path) -> None:
-    """Remove a folder this build created when nothing but its lock file is in it."""
+def _first_missing(folder: Path) -> Path | None:
+    """Return the outermost folder of `folder`'s path that does not exist yet (None: all do)."""
+    missing = None
+    for path in [folder, *folder.parents]:
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def _remove_if_unused(out_dir: Path, created: Path) -> None:
+    """Remove the folders this build created (`out_dir` up to `created`) when nothing but
+    the lock file is in them."""
     from reportgen.folderlock import LOCK_NAME
 
     try:
@@ -864,6 +875,10 @@ def _remove_if_unused(out_dir: Path) -> None:
         if names <= {LOCK_NAME}:
             (out_dir / LOCK_NAME).unlink(missing_ok=True)
             out_dir.rmdir()
+            for parent in out_dir.parents:
+                if parent == created.parent:
+                    break
+                parent.rmdir()  # fails (and stops) when something else is in it
     except OSError:
         pass  # not ours to force: anything else there stays
 

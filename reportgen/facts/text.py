@@ -95,8 +95,14 @@ def resolve(text: str, lookup: Callable[[str, str | None], str]) -> str:
             return token[0]
         if token in ("{", "}"):
             raise ValueError(f"unmatched '{token}'; write '{token * 2}' for a literal brace")
-        name = match.group(1).strip()
+        name = match.group(1)
         parsed = _PLACEHOLDER.match(name)
+        if not parsed and _PLACEHOLDER.match(name.strip()):
+            # One spelling only: `{ ncmm }` would read as a placeholder here and as text to
+            # anything else that looks for `{id}` (a search, a linter, a translator's tool).
+            raise ValueError(
+                f"'{{{name}}}' has spaces inside its braces; write '{{{name.strip()}}}'"
+            )
         if not parsed:
             raise ValueError(
                 f"'{{{name}}}' is not a placeholder; use {{budget-id}} or {{budget-id.usd}},"

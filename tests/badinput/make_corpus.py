@@ -330,9 +330,28 @@ def value_cases() -> Iterator[Case]:
     )
 
 
+def audit_cases() -> Iterator[Case]:
+    """Yield the attack run's remaining shapes (issue 17), after the others so that adding
+    them renumbered no file."""
+    text = SEED.read_bytes()
+    groups = b":".join([b"59"] * 3000)  # YAML 1.1 read a base-60 integer (a traceback)
+    yield ("yaml11-base60-3000-groups", text.replace(b"amount: 675", b"amount: " + groups, 1), 2,
+           "amount")  # fmt: skip
+    yield (
+        "placeholder-with-spaces",
+        changed(setter("key_messages.0", "India has { ncmm } for minerals")),
+        2,
+        "'{ ncmm }' has spaces inside its braces; write '{ncmm}'",
+    )
+    for name, slug in [("slug-bidi", "brief\u202e"), ("slug-lpt1", "lpt1"), ("slug-aux", "AUX")]:
+        yield (name, changed(setter("meta.slug", slug)), 2, "meta.slug")
+
+
 def cases() -> list[Case]:
     """Return every case of the corpus, named uniquely."""
-    found = [*syntax_cases(), *structure_cases(), *value_cases(), *text_cases()]
+    found = [
+        *syntax_cases(), *structure_cases(), *value_cases(), *text_cases(), *audit_cases()
+    ]  # fmt: skip
     names = [name for name, *_ in found]
     assert len(names) == len(set(names)), "case names must be unique"
     return found

@@ -92,6 +92,16 @@ def test_a_failed_build_into_a_new_folder_leaves_no_folder(tmp_path: Path) -> No
     assert not (tmp_path / "new-out").exists()
 
 
+def test_a_failed_build_into_a_new_nested_path_leaves_none_of_its_folders(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("meta:\n  title: [unclosed\n", encoding="utf-8")
+    (tmp_path / "kept").mkdir()
+    result = run_cli("build", str(broken), "--out", "kept/a/b/c", "-q", cwd=tmp_path)
+    assert result.returncode == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "kept"]
+    assert list((tmp_path / "kept").iterdir()) == []
+
+
 def test_building_an_empty_folder_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = run_cli("build", "empty", "-q", cwd=tmp_path)

@@ -483,3 +483,12 @@ def test_indic_scripts_and_the_taka_sign_are_accepted_in_text() -> None:
     text = "বাংলাদেশ ৳1,101, नेपाल, தமிழ், ਪੰਜਾਬ, ગુજરાત, ଓଡ଼ିଶା, తెలుగు, ಕನ್ನಡ, മലയാളം, ✓"
     facts = parse_facts(mutate("summary: The first section.", f"summary: {text}"))
     assert facts.sections[0].summary == text
+
+
+@pytest.mark.parametrize("spaced", ["{ big }", "{big }", "{ big.usd}"])
+def test_a_placeholder_with_spaces_is_refused_with_its_one_spelling(spaced: str) -> None:
+    problem = only(mutate("Two {big}.", f"Two {spaced}."))
+    assert (problem.path, problem.line) == ("key_messages[1]", 6)
+    assert f"'{spaced}' has spaces inside its braces; write '{{{spaced[1:-1].strip()}}}'" in (
+        problem.message
+    )
