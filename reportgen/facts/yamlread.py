@@ -401,7 +401,7 @@ class _Walker:
         if not ok:
             tag = node.tag.replace(_YAML, "!!")
             raise ReadError(
-                f"the tag '{tag}' is not allowed; facts files use plain YAML values only",
+                f"the tag '{tag}' is not allowed; use plain YAML values only",
                 node.start_mark.line + 1,
                 path,
             )

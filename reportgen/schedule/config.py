@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import UserError
+from reportgen.facts.problems import Locator
+from reportgen.facts.yamlread import ReadError, parse_text
 
 KNOWN_FORMATS = ("pdf", "docx")
 
@@ -215,27 +216,36 @@ def load_schedule(path: Path) -> Schedule:
     """Return the schedule in `path`, with relative paths made absolute from its folder."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScheduleConfigError(f"{path}: schedule file not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ScheduleConfigError(f"{path}: cannot read the schedule: {exc}") from None
-    if not isinstance(raw, dict):
+    if not text.strip():
+        raise ScheduleConfigError(f"{path}: the schedule is empty; expected a 'jobs' list")
+    try:  # the facts files' reader: safe, bounded, and it knows each value's line
+        parsed = parse_text(text)
+    except ReadError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise ScheduleConfigError(f"{where}: cannot read the schedule: {exc.message}") from None
+    if not isinstance(parsed.data, dict):
         raise ScheduleConfigError(f"{path}: expected a mapping with a 'jobs' list")
     try:
-        schedule = Schedule.model_validate(raw)
+        schedule = Schedule.model_validate(parsed.data)
     except ValidationError as exc:
-        raise ScheduleConfigError(_describe(path, exc)) from None
+        raise ScheduleConfigError(_describe(Locator(str(path), parsed.lines), exc)) from None
     return _anchor(schedule, path.resolve().parent)
 
 
-def _describe(path: Path, exc: ValidationError) -> str:
-    """Return every validation error as a `file: a.b[0].c: message` line."""
+def _describe(locator: Locator, exc: ValidationError) -> str:
+    """Return every validation error as a `file:line: a.b[0].c: message` line."""
     lines = []
     for err in exc.errors():
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
         message = re.sub(r"^Value error, ", "", err["msg"])
-        lines.append(f"{path}: {where.lstrip('.') or '(top)'}: {message}")
+        line = locator.line(tuple(err["loc"]))
+        place = f"{locator.file}:{line}" if line else locator.file
+        lines.append(f"{place}: {where.lstrip('.') or '(top)'}: {message}")
     return "\n".join(lines)
 
 

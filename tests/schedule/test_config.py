@@ -112,6 +112,26 @@ def test_a_missing_or_broken_file_is_a_clear_error(tmp_path: Path) -> None:
         load_schedule(write(tmp_path, "jobs: [unclosed"))
     with pytest.raises(ScheduleConfigError, match="!!python/object"):
         load_schedule(write(tmp_path, "jobs: !!python/object:os.system {}\n"))
+    with pytest.raises(ScheduleConfigError, match="the schedule is empty"):
+        load_schedule(write(tmp_path, "\n"))
+    with pytest.raises(ScheduleConfigError, match="no content"):
+        load_schedule(write(tmp_path, "# nothing yet\n"))
+
+
+def test_a_yaml_mistake_names_its_line_without_parser_internals(tmp_path: Path) -> None:
+    with pytest.raises(ScheduleConfigError) as caught:
+        load_schedule(write(tmp_path, "jobs:\n  - name: x\n```\n"))
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'schedule.yaml'}:3: cannot read the schedule: ")
+    assert "<unicode string>" not in message
+
+
+def test_each_invalid_field_is_named_with_its_line(tmp_path: Path) -> None:
+    text = MINIMAL.replace('"30 6 * * 1-5"', '"99 6 * * *"')
+    line = text.splitlines().index('    cron: "99 6 * * *"') + 1
+    with pytest.raises(ScheduleConfigError) as caught:
+        load_schedule(write(tmp_path, text))
+    assert f"schedule.yaml:{line}: jobs[0].cron: invalid cron expression" in str(caught.value)
 
 
 @pytest.mark.parametrize(
