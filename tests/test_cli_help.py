@@ -83,6 +83,7 @@ def _without(module: str, tmp_path: Path) -> dict[str, str]:
     [
         ("uvicorn", ["serve", "--port", "0"], "uvicorn"),
         ("apscheduler", ["history", "schedule.yaml"], "APScheduler"),
+        ("watchfiles", ["preview", "schedule.yaml", "--no-open", "--port", "0"], "watchfiles"),
     ],
 )
 def test_a_missing_library_is_one_line_saying_what_to_install(

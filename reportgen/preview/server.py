@@ -114,6 +114,7 @@ def run_preview(
     """Build `facts`, serve its preview at http://host:port/ and rebuild on saves; block
     until Ctrl-C (SIGINT) or SIGTERM, then return."""
     import uvicorn
+    import watchfiles  # noqa: F401  # here, not first in the watcher thread, where it would be lost
 
     if not Path(facts).is_file():
         raise UsageError(f"{facts}: no such facts file")
