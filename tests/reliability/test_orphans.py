@@ -19,6 +19,9 @@ import httpx
 import psutil
 import pytest
 
+from reportgen.errors import UsageError
+from reportgen.folderlock import output_lock
+from reportgen.service import check_port_free
 from tests.helpers import run_cli, write_variant
 from tests.service.serverproc import free_port, wait_until_up
 
@@ -39,6 +42,11 @@ def descendants_when(process: subprocess.Popen, count: int, seconds: float = 120
             return [c.pid for c in children]
         time.sleep(0.05)
     pytest.fail(f"fewer than {count} child processes appeared")
+
+
+def descendants(process: subprocess.Popen) -> list[int]:
+    """Return the pids of every process `process` has started (and they started), now."""
+    return [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
 
 
 def alive(pids: list[int]) -> list[int]:
@@ -83,10 +91,13 @@ def test_killing_a_parallel_build_leaves_no_worker_and_no_lock(tmp_path: Path) -
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    workers = descendants_when(build, 2)
+    descendants_when(build, 2)
     time.sleep(1.0)  # the workers are rendering now
+    workers = descendants(build)  # all of them, the resource tracker included
     kill_hard(build)
     try:
+        with output_lock(tmp_path / "output", wait=GONE_WITHIN):
+            pass  # free within 10 s of the kill: a new build can start
         assert wait_all_gone(workers) == [], "build workers outlived their parent"
         again = run_cli("build", "facts", "--format", "pdf", "-q", cwd=tmp_path)
         assert again.returncode == 0, again.stderr
@@ -116,10 +127,13 @@ def test_killing_a_scheduled_run_leaves_no_worker_and_no_lock(tmp_path: Path) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    workers = descendants_when(run, 2)
+    descendants_when(run, 2)
     time.sleep(1.0)
+    workers = descendants(run)
     kill_hard(run)
     try:
+        with output_lock(tmp_path / "output", wait=GONE_WITHIN):
+            pass  # free within 10 s of the kill: the next run is not skipped
         assert wait_all_gone(workers) == [], "scheduled build workers outlived the scheduler"
         again = run_cli("schedule", "schedule.yaml", "--run-now", "briefs", cwd=tmp_path)
         assert again.returncode == 0, again.stdout + again.stderr
@@ -138,6 +152,19 @@ def serve(port: int, *extra: str) -> subprocess.Popen[bytes]:
     )
 
 
+def port_free_within(port: int, seconds: float) -> bool:
+    """Return True once `port` can be listened on again, trying for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            check_port_free("127.0.0.1", port)
+            return True
+        except UsageError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+
+
 def test_killing_a_multi_worker_server_frees_its_port(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -148,6 +175,7 @@ def test_killing_a_multi_worker_server_frees_its_port(tmp_path: Path) -> None:
     kill_hard(server)
     restarted = None
     try:
+        assert port_free_within(port, GONE_WITHIN), "the port is still taken 10 s after the kill"
         assert wait_all_gone(children) == [], "server workers outlived the supervisor"
         with pytest.raises(httpx.HTTPError):
             httpx.get(f"{base}/healthz", timeout=2)
