@@ -175,3 +175,37 @@ def test_serve_passes_the_limits_to_uvicorn(monkeypatch: pytest.MonkeyPatch) -> 
     assert seen["http"] == PROTOCOL
     assert seen["limit_concurrency"] == 40 and seen["timeout_keep_alive"] == 3
     assert os.environ["REPORTGEN_READ_TIMEOUT"] == "7.5"  # read by the protocol in each worker
+
+
+def test_the_service_cut_off_mid_body_logs_no_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from reportgen.service import create_app
+    from reportgen.service.settings import ServiceSettings
+
+    monkeypatch.setenv("REPORTGEN_READ_TIMEOUT", str(READ_TIMEOUT))
+    protocol.read_timeout.cache_clear()
+    app = create_app(ServiceSettings(facts_dir=tmp_path, render_mode="thread"))
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, http=PROTOCOL, log_level="info")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with connect(port) as sock:
+            sock.sendall(
+                b"POST /v1/briefs HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\n"
+                b"Content-Length: 1000\r\n\r\nmeta:\n"
+            )
+            assert closed_after(sock) < READ_TIMEOUT + 5
+        time.sleep(0.5)  # the application sees the disconnect
+    finally:
+        server.should_exit = True
+        thread.join(20)
+        protocol.read_timeout.cache_clear()
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("no whole request within" in m for m in messages), messages
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], messages
