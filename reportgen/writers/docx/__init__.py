@@ -9,7 +9,6 @@ is built as lxml elements by `DocxVisitor`; `package` zips the parts determinist
 from __future__ import annotations
 
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -19,6 +18,7 @@ from reportgen.theme import PAGE_SIZES_MM, Theme, default_theme
 from reportgen.writers.docx import fields, fontembed, package, styles
 from reportgen.writers.docx.ooxml import NS, clean_text, qn, sub
 from reportgen.writers.docx.visitor import DocxVisitor
+from reportgen.writers.xmltext import escape
 
 __all__ = ["write_docx"]
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.ooxml import el, qn, sub
+from reportgen.writers.xmltext import escape
 
 TOC_INSTR = ' TOC \\o "1-2" \\h \\z \\u '
 _DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"

@@ -20,9 +20,9 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from reportgen.theme import Theme
+from reportgen.writers.xmltext import quoteattr
 
 _DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -8,7 +8,8 @@ names, made unique, in document order, so the same document always gets the same
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import quoteattr
+
+from reportgen.writers.xmltext import quoteattr
 
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
 _INVALID = re.compile(r"[^A-Za-z0-9_]")

@@ -7,7 +7,7 @@ it says.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
+from reportgen.writers.xmltext import quoteattr
 
 BULLET_NUM_ID = 1  # the List Bullet style's numbering
 NUMBER_NUM_ID = 2  # the List Number style's numbering

@@ -15,10 +15,10 @@ import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
 from reportgen.errors import UsageError
 from reportgen.model import Meta
+from reportgen.writers.xmltext import escape
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
@@ -29,6 +28,7 @@ from reportlab.pdfbase.pdfdoc import (
 )
 
 from reportgen.writers.pdf.marking import pdf_text_string
+from reportgen.writers.xmltext import escape
 
 PDFA_PART = 3
 PDFA_CONFORMANCE = "B"

@@ -9,9 +9,10 @@ reportlab itself is told to fetch nothing from anywhere.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab import rl_config
+
+from reportgen.writers.xmltext import escape, quoteattr
 
 # Control characters (other than tab and newline), lone surrogates and non-characters would
 # break reportlab's parser or the PDF's text; the facts layer rejects them, this is a backstop.
