@@ -19,6 +19,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import FactsError, Problem, UserError
+from reportgen.gcpolicy import collect_less_often
 from reportgen.installhint import missing_part_message
 from reportgen.service.options import serve_options
 
@@ -750,6 +751,7 @@ def mail(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; map user errors to exit 2 and bugs to exit 1."""
+    collect_less_often()
     try:
         cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -149,8 +149,12 @@ def init_worker(parent_pid: int) -> None:
     Ctrl-C in a terminal and systemd's stop signal the whole process group. The parent
     decides: a scheduler finishes the run under way (so its workers must keep working), a
     build stops its workers itself; and a parent that dies takes its workers with it.
+    The worker also collects cycles less often (reportgen.gcpolicy), as renders want.
     """
+    from reportgen.gcpolicy import collect_less_often
+
     die_with_parent(parent_pid)
+    collect_less_often()
     for name in ("SIGINT", "SIGTERM"):
         with contextlib.suppress(ValueError, OSError, AttributeError):
             signal.signal(getattr(signal, name), signal.SIG_IGN)

@@ -206,10 +206,12 @@ def warm_worker(parent_pid: int | None = None) -> None:
 
     The render makes requests start warm: fonts, templates and writers are loaded.
     """
+    from reportgen.gcpolicy import collect_less_often
     from reportgen.lifeline import die_with_parent
     from reportgen.paths import EXAMPLE_FACTS
 
     die_with_parent(parent_pid)
+    collect_less_often()
     try:
         for path in sorted(EXAMPLE_FACTS.glob("*.yaml"))[:1]:
             render_in_worker(RenderJob(path.read_bytes(), path.name, "pdf", None, ()))
