@@ -240,7 +240,8 @@ def run_scheduler(config_path: Path) -> int:
     try:
         for job in schedule.jobs:
             log.info("%s", describe_job(job))
-        log.info("scheduler started with %d jobs (pid %d)", len(schedule.jobs), os.getpid())
+        count = len(schedule.jobs)
+        log.info("scheduler started with %d job%s (pid %d)", count, "s"[: count != 1], os.getpid())
         if not stopper.requested.is_set():  # a signal may come before the loop starts
             scheduler.start()
     finally:

@@ -215,3 +215,4 @@ def test_a_signal_as_the_scheduler_starts_still_stops_it(tmp_path: Path, moment:
     )
     assert done.returncode == 0, done.stderr
     assert "SIGTERM received" in done.stderr and "scheduler stopped" in done.stderr
+    assert "scheduler started with 1 job (pid" in done.stderr
