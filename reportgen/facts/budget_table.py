@@ -123,7 +123,9 @@ def build_budget_table(facts: Facts) -> BudgetTable:
             currency=reporting,
         )
     notes = _rate_notes(facts, ledger)
-    label = facts.budget.owner_label or _owner_label(facts.budget.programmes, locale)
+    # Which label is a property of the facts, not of a language: decided on the first
+    # language's owners, so "संयुक्त राज्य अमेरिका" (Babel says "संयुक्त राज्य") still reads "देश".
+    label = facts.budget.owner_label or _owner_label(facts.primary.budget.programmes, locale)
     return BudgetTable(reporting, rows, total, notes, label)
 
 
@@ -146,7 +148,9 @@ def _owner_label(lines: list[BudgetLine], locale: str) -> str:
     names = set(parse_locale(locale).territories.values()) | set(
         parse_locale("en").territories.values()
     )
-    return i18n.gettext("Country" if owners <= names else "Funded by", locale)
+    if owners <= names:
+        return i18n.gettext("Country", locale)
+    return i18n.gettext("Funded by", locale)
 
 
 def _row(ledger: Ledger, line: BudgetLine, level: int) -> BudgetRow:

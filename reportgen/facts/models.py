@@ -572,6 +572,7 @@ class Facts(Strict):
     _source_bytes: bytes | None = PrivateAttr(None)
     _parsed: Any = PrivateAttr(None)  # the parsed file, to validate again in another language
     _views: dict[str, Facts] = PrivateAttr(default_factory=dict)
+    _primary: Facts | None = PrivateAttr(None)  # a language view's facts in the first language
     _budget_table: BudgetTable | None = PrivateAttr(None)
 
     @property
@@ -618,6 +619,7 @@ class Facts(Strict):
             view.meta.slug = self.meta.slug
             _copy_section_ids(self.sections, view.sections)
             view._source_bytes = self._source_bytes
+            view._primary = self
             self._views[language] = view
         return view
 
@@ -646,6 +648,11 @@ class Facts(Strict):
 
             self._budget_table = build_budget_table(self)
         return self._budget_table
+
+    @property
+    def primary(self) -> Facts:
+        """Return these facts in the brief's first language (themselves unless a view)."""
+        return self._primary or self
 
 
 def _copy_section_ids(source: list[Section], target: list[Section]) -> None:
