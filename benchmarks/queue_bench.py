@@ -33,6 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.variants import fresh_seed  # noqa: E402
 from tests.queue.redisproc import RedisServer, Worker, heartbeat_ids, wait_for  # noqa: E402
 
 SEED = ROOT / "facts" / "india-us-critical-minerals.yaml"
@@ -41,7 +42,7 @@ CONFIGS = ("local -j 1", "local -j 2", "queue 1 worker", "queue 2 workers")
 
 def variant(n: int, salt: int) -> dict:
     """Return seed facts varied by n and salt: title, slug, amounts, number of sections."""
-    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    data = yaml.safe_load(fresh_seed(0))  # the seed in English: one document per job
     data["meta"]["title"] = f"Critical minerals brief no. {n} (run {salt})"
     data["meta"]["slug"] = f"brief-{n:04d}"
     data["sections"] = data["sections"][: 3 + n % 4]

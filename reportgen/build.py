@@ -35,6 +35,7 @@ from reportgen.errors import (
     OutputError,
     Problem,
     RenderTimeout,
+    UnknownLanguage,
     UsageError,
     UserError,
 )
@@ -331,7 +332,7 @@ def build_brief(
     template_name = template or facts_obj.meta.template
     languages = list(facts_obj.languages)
     if language is not None and language not in languages:
-        raise UsageError(
+        raise UnknownLanguage(
             f"{facts_obj.file}: language {language!r} is not one of the brief's"
             f" languages ({', '.join(languages)})"
         )

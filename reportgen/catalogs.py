@@ -117,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{POT}: {len(template)} messages")
         return 0
     if command == "init" and args:
-        catalog = Catalog(locale=args[0].replace("-", "_"), project="reportgen", domain=DOMAIN)
+        catalog = Catalog(
+            locale=args[0].replace("-", "_"), project="reportgen", domain=DOMAIN, fuzzy=False
+        )
         catalog.update(template)
         write_catalog(catalog, po_path(args[0]))
         print(f"{po_path(args[0])}: translate every msgstr, then run: check {args[0]}")

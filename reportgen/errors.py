@@ -8,6 +8,7 @@
     │   ├── LayoutError            content cannot be laid out (a cell taller than a page)
     │   ├── GlyphError             text holds a character no font of the theme draws
     │   ├── UsageError             a bad option or argument (unknown format, missing file)
+    │   │   └── UnknownLanguage    a brief asked for in a language it is not published in
     │   ├── OutputError            an output cannot be written (a full disk, no permission)
     │   └── BrokerUnavailable      the job queue's broker cannot be reached (exit 2, HTTP 503)
     └── RenderTimeout              a render ran past its deadline (HTTP 503)
@@ -79,6 +80,10 @@ class GlyphError(UserError):
 
 class UsageError(UserError):
     """A bad option, argument or missing input file."""
+
+
+class UnknownLanguage(UsageError):
+    """A brief is asked for in a language it is not published in (HTTP 404)."""
 
 
 class OutputError(UserError):

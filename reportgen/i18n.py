@@ -10,8 +10,10 @@ A template may carry its own `messages/<lang>.po`; its entries override the bund
     gettext / ngettext / pgettext         a message in a language (the active catalog first)
     scale_word(scale, language)           "crore" -> "करोड़"
     labels(translations)                  the writers' words (model.LABELS) in that language
+    negotiate(languages, wanted, accept)  which of a brief's languages to render (?lang=,
+                                          Accept-Language, else the first)
 
-docs/languages.md says how to add a language (`python -m reportgen.i18n init xx`).
+docs/languages.md says how to add a language (`python -m reportgen.catalogs init xx`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from reportgen.errors import TemplateError
+from reportgen.errors import TemplateError, UnknownLanguage
 from reportgen.model import LABELS
 from reportgen.paths import PACKAGE_DIR
 
@@ -166,3 +168,55 @@ def scale_word(scale: str, language: str) -> str:
 def labels(catalog: Catalog) -> tuple[tuple[str, str], ...]:
     """Return the writers' words (model.LABELS) translated by `catalog`, as Meta.labels."""
     return tuple((key, str(catalog.gettext(text))) for key, text in LABELS.items())
+
+
+def negotiate(
+    languages: Sequence[str], wanted: str | None = None, accept: str | None = None
+) -> str:
+    """Return which of a brief's `languages` to render.
+
+    `wanted` (a tag such as "hi-IN" or a bare "hi") must match one of them, else
+    UnknownLanguage; without it, the first of an Accept-Language header's languages (by
+    quality) that matches; else the brief's first language.
+    """
+    if wanted:
+        match = _match(languages, wanted)
+        if match is None:
+            raise UnknownLanguage(
+                f"this brief is not published in {wanted!r} (its languages: {', '.join(languages)})"
+            )
+        return match
+    for tag in accepted_languages(accept or ""):
+        match = languages[0] if tag == "*" else _match(languages, tag)
+        if match is not None:
+            return match
+    return languages[0]
+
+
+def accepted_languages(header: str) -> list[str]:
+    """Return the language tags of an Accept-Language header, best first (q=0 left out)."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, item in enumerate(header.split(",")):
+        tag, _, params = item.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag.strip() and quality > 0:
+            ranked.append((-quality, index, tag.strip()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def _match(languages: Sequence[str], tag: str) -> str | None:
+    """Return the language of `languages` that `tag` asks for: the same tag, else the same
+    language ("hi" or "hi-Deva" finds "hi-IN"), else None."""
+    wanted = tag.replace("_", "-").lower()
+    for language in languages:
+        if language.replace("_", "-").lower() == wanted:
+            return language
+    base = wanted.split("-")[0]
+    return next((lang for lang in languages if lang.split("-")[0].lower() == base), None)

@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, getaddresses, make_msgid
 from pathlib import Path
 
+from reportgen import i18n
 from reportgen.errors import UsageError
 from reportgen.publish.index_page import human_size, long_date, mime_type
 from reportgen.publish.manifest import MANIFEST, PublishError, read_manifest
@@ -107,17 +108,30 @@ class Recipient:
     email: str
     name: str = ""
     briefs: frozenset[str] = frozenset()  # empty: every brief
+    languages: frozenset[str] = frozenset()  # empty: every language ("hi", "en-IN" ...)
 
-    def wants(self, slug: str) -> bool:
-        """Return True when this recipient takes brief `slug`."""
-        return not self.briefs or slug in self.briefs
+    def wants(self, slug: str, language: str = "", name: str = "") -> bool:
+        """Return True when this recipient takes brief `slug` (publication `name`) in `language`.
+
+        `briefs` may name a brief (all its languages) or one publication (`<slug>.hi`);
+        `languages` holds tags or bare languages ("hi" takes "hi-IN").
+        """
+        brief_ok = not self.briefs or slug in self.briefs or (bool(name) and name in self.briefs)
+        return brief_ok and self.takes_language(language)
+
+    def takes_language(self, language: str) -> bool:
+        """Return True when this recipient reads `language` (or names no language)."""
+        if not self.languages or not language:
+            return True
+        tag = language.lower()
+        return tag in self.languages or tag.split("-")[0] in self.languages
 
 
 @dataclass(frozen=True)
 class MailBrief:
     """A brief ready to send: what the body says and which files go with it."""
 
-    slug: str
+    slug: str  # the publication: "<slug>" for the first language, "<slug>.hi" ...
     title: str
     subtitle: str
     date: str
@@ -125,6 +139,13 @@ class MailBrief:
     files: Mapping[str, Path]  # format -> file
     sha256: Mapping[str, str]  # format -> expected SHA-256 of that file
     url: str = ""  # where the PDF is published, when that is known
+    language: str = ""  # BCP 47 tag of the brief ("" when the folder predates languages)
+    brief: str = ""  # the brief's slug, shared by its languages (default: `slug`)
+
+    @property
+    def brief_slug(self) -> str:
+        """Return the slug of the brief this publication is a language of."""
+        return self.brief or self.slug
 
 
 @dataclass(frozen=True)
@@ -193,7 +214,7 @@ def send_briefs(
     messages: list[tuple[Delivery, MailBrief, Recipient]] = []
     for person in people:
         for item in chosen:
-            if person.wants(item.slug):
+            if person.wants(item.brief_slug, item.language, item.slug):
                 names = tuple(item.files[f].name for f in formats if f in item.files)
                 delivery = Delivery(person.email, person.name, item.slug, subject_of(item), names)
                 messages.append((delivery, item, person))
@@ -226,9 +247,11 @@ def send_briefs(
 
 
 def read_recipients(path: Path) -> list[Recipient]:
-    """Return the recipients in a CSV file with columns email, name and optionally briefs.
+    """Return the recipients in a CSV file with columns email, name and optionally briefs
+    and languages.
 
-    `briefs` lists slugs separated by spaces, commas or semicolons (empty: every brief).
+    `briefs` lists slugs separated by spaces, commas or semicolons (empty: every brief);
+    `languages` lists languages the same way (`hi`, `en-IN`; empty: every language).
     Raise MailError listing every bad row at once.
     """
     path = Path(path)
@@ -267,7 +290,10 @@ def _recipient(cells: Mapping[str, str]) -> Recipient:
     email, name = cells.get("email", ""), cells.get("name", "")
     _address(email, "email", name)
     slugs = frozenset(s for s in re.split(r"[\s,;]+", cells.get("briefs", "")) if s)
-    return Recipient(email=email, name=name, briefs=slugs)
+    languages = frozenset(
+        s.lower().replace("_", "-") for s in re.split(r"[\s,;]+", cells.get("languages", "")) if s
+    )
+    return Recipient(email=email, name=name, briefs=slugs, languages=languages)
 
 
 def _address(email: str, what: str, name: str = "") -> Address:
@@ -318,8 +344,8 @@ def _under(base_url: str | None, name: str) -> str:
 def _from_manifest(folder: Path, base_url: str | None = None) -> list[MailBrief]:
     """Return the briefs listed in an output folder's manifest."""
     grouped: dict[str, list] = {}
-    for output in read_manifest(folder):
-        grouped.setdefault(output.slug, []).append(output)
+    for output in read_manifest(folder):  # one brief per language: `<slug>`, `<slug>.hi` ...
+        grouped.setdefault(output.name or output.slug, []).append(output)
     result = []
     for slug in sorted(grouped):
         first = grouped[slug][0]
@@ -333,6 +359,8 @@ def _from_manifest(folder: Path, base_url: str | None = None) -> list[MailBrief]
                 files={o.format: o.path for o in grouped[slug]},
                 sha256={o.format: o.sha256 for o in grouped[slug]},
                 url=_under(base_url, f"{slug}.pdf"),
+                language=first.language,
+                brief=first.slug,
             )
         )
     return result
@@ -355,9 +383,17 @@ def _from_dist(folder: Path, base_url: str | None = None) -> list[MailBrief]:
             files={f.format: folder / f.name for f in v.files},
             sha256={f.format: f.sha256 for f in v.files},
             url=next((_under(base_url, f.name) for f in v.files if f.format == "pdf"), ""),
+            language=v.language,
+            brief=_brief_of(v.slug, v.language),
         )
         for v in sorted(state.latest_per_slug(), key=lambda v: v.slug)
     ]
+
+
+def _brief_of(name: str, language: str) -> str:
+    """Return the brief slug of a published name ("x.hi" -> "x"; names without a mark as is)."""
+    stem, dot, mark = name.rpartition(".")
+    return stem if dot and stem and (mark == "diglot" or bool(language)) else name
 
 
 def _choose(
@@ -369,13 +405,13 @@ def _choose(
         wanted = {brief} if wanted is None else wanted & {brief}
     if wanted is None:
         return available
-    known = {b.slug for b in available}
+    known = {b.slug for b in available} | {b.brief_slug for b in available}
     unknown = sorted(wanted - known)
     if unknown:
         raise MailError(
             f"no brief {', '.join(unknown)} in the folder (briefs: {', '.join(sorted(known))})"
         )
-    return [b for b in available if b.slug in wanted]
+    return [b for b in available if b.slug in wanted or b.brief_slug in wanted]
 
 
 # ---------------------------------------------------------------- the message
@@ -384,27 +420,31 @@ def _choose(
 def subject_of(item: MailBrief) -> str:
     """Return the subject line: the title and the brief's date, on one line."""
     title = " ".join(item.title.split())
-    return f"{title} ({long_date(item.date)})" if item.date else title
+    return f"{title} ({long_date(item.date, item.language)})" if item.date else title
 
 
 def body_of(item: MailBrief, person: Recipient, attachments: Sequence[tuple[str, bytes]]) -> str:
-    """Return the plain-text body: greeting, title, key messages, the files attached."""
-    greeting = f"Dear {person.name}," if person.name else "Hello,"
-    lines = [greeting, "", item.title]
+    """Return the plain-text body: greeting, title, key messages, the files attached.
+
+    Its words are in the brief's language (the message catalogs), as the brief is.
+    """
+    lang = item.language or "en"
+    lines = [_greeting(person, lang), "", item.title]
     if item.subtitle:
         lines.append(item.subtitle)
     if item.date:
-        lines.append(long_date(item.date))
+        lines.append(long_date(item.date, item.language))
     if item.key_messages:
-        lines += ["", "Key messages:"]
+        lines += ["", i18n.gettext("Key messages:", lang)]
         for message in item.key_messages:
             lines += textwrap.wrap(message, 72, initial_indent="- ", subsequent_indent="  ")
     lines.append("")
     for name, data in attachments:
-        lines.append(f"Attached: {name} ({human_size(len(data))}).")
+        attached = i18n.gettext("Attached: %(name)s (%(size)s).", lang)
+        lines.append(attached % {"name": name, "size": human_size(len(data))})
     if item.url:
-        lines.append(f"Online: {item.url}")
-    lines += ["", "-- ", "Sent by reportgen."]
+        lines.append(i18n.gettext("Online: %(url)s", lang) % {"url": item.url})
+    lines += ["", "-- ", i18n.gettext("Sent by reportgen.", lang)]
     return "\n".join(lines) + "\n"
 
 
@@ -413,28 +453,43 @@ def html_body_of(
 ) -> str:
     """Return the HTML body: the plain-text body's content, every text escaped."""
     e = html.escape
-    greeting = f"Dear {person.name}," if person.name else "Hello,"
-    parts = [f"<p>{e(greeting)}</p>", f'<h1 style="font-size:1.3em">{e(item.title)}</h1>']
+    lang = item.language or "en"
+    parts = [
+        f"<p>{e(_greeting(person, lang))}</p>",
+        f'<h1 style="font-size:1.3em">{e(item.title)}</h1>',
+    ]
     if item.subtitle:
         parts.append(f"<p><strong>{e(item.subtitle)}</strong></p>")
     if item.date:
-        parts.append(f"<p>{e(long_date(item.date))}</p>")
+        parts.append(f"<p>{e(long_date(item.date, item.language))}</p>")
     if item.key_messages:
         points = "".join(f"<li>{e(message)}</li>" for message in item.key_messages)
-        parts.append(f'<h2 style="font-size:1.1em">Key messages</h2><ul>{points}</ul>')
+        heading = e(i18n.gettext("Key messages", lang))
+        parts.append(f'<h2 style="font-size:1.1em">{heading}</h2><ul>{points}</ul>')
+    attached = i18n.gettext("Attached: %(name)s (%(size)s).", lang)
     files = "".join(
-        f"<li>Attached: {e(name)} ({e(human_size(len(data)))})</li>" for name, data in attachments
+        f"<li>{e(attached % {'name': name, 'size': human_size(len(data))})}</li>"
+        for name, data in attachments
     )
     if files:
         parts.append(f"<ul>{files}</ul>")
     if item.url:
-        parts.append(f'<p><a href="{e(item.url)}">Read the brief online (PDF)</a></p>')
-    parts.append("<p>-- <br>Sent by reportgen.</p>")
+        online = e(i18n.gettext("Read the brief online (PDF)", lang))
+        parts.append(f'<p><a href="{e(item.url)}">{online}</a></p>')
+    parts.append(f"<p>-- <br>{e(i18n.gettext('Sent by reportgen.', lang))}</p>")
     body = "\n".join(parts)
+    html_lang = f' lang="{e(item.language)}"' if item.language else ""
     return (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html{html_lang}><head><meta charset="utf-8">'
         f"<title>{e(item.title)}</title></head>\n<body>\n{body}\n</body></html>\n"
     )
+
+
+def _greeting(person: Recipient, language: str) -> str:
+    """Return "Dear <name>," (or "Hello,") in `language`."""
+    if person.name:
+        return i18n.gettext("Dear %(name)s,", language) % {"name": person.name}
+    return i18n.gettext("Hello,", language)
 
 
 def compose(
@@ -466,6 +521,8 @@ def compose(
     for name, data in attachments:
         maintype, subtype = mime_type(name.rsplit(".", 1)[-1]).split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    if item.language:  # RFC 3282; set last, as set_content drops Content-* headers
+        message["Content-Language"] = item.language
     return message
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +12,28 @@ import yaml
 from tests.conftest import SEED
 
 
-def seed_data() -> dict[str, Any]:
-    """Return the seed facts as plain YAML data (a fresh copy each call)."""
-    return copy.deepcopy(yaml.safe_load(SEED.read_text(encoding="utf-8")))
+def seed_data(bilingual: bool = False) -> dict[str, Any]:
+    """Return the seed facts as plain YAML data (a fresh copy each call).
+
+    The seed is published in English and Hindi; by default its English alone (one language,
+    plain strings), which is what most tests vary. `bilingual=True` keeps both.
+    """
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    if bilingual:
+        return data
+    data["meta"].pop("languages", None)
+    return english_only(data)
+
+
+def english_only(node: Any) -> Any:
+    """Return YAML data with every `{en: ..., hi: ...}` text replaced by its English."""
+    if isinstance(node, dict):
+        if set(node) == {"en", "hi"}:
+            return node["en"]
+        return {key: english_only(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [english_only(item) for item in node]
+    return node
 
 
 def write_variant(folder: Path, n: int, **meta: Any) -> Path:

@@ -162,10 +162,14 @@ def _publish_locked(
 
 
 def _group(outputs: list[Output]) -> dict[str, list[Output]]:
-    """Return the outputs grouped by brief slug, slugs sorted, formats in a fixed order."""
+    """Return the outputs grouped by publication, names sorted, formats in a fixed order.
+
+    A publication is one brief in one language (or its diglot): `<slug>`, `<slug>.hi` ...,
+    the build's file names without the format, so each language keeps its own stable name.
+    """
     briefs: dict[str, list[Output]] = {}
     for output in outputs:
-        briefs.setdefault(output.slug, []).append(output)
+        briefs.setdefault(output.name or output.slug, []).append(output)
     order = {"pdf": 0, "docx": 1}
     return {
         slug: sorted(briefs[slug], key=lambda o: (order.get(o.format, 9), o.format))
@@ -210,6 +214,8 @@ def _new_version(
         key_messages=first.key_messages,
         published=moment.isoformat(),
         files=tuple(files),
+        language=first.language,
+        languages=first.languages if len(first.languages) > 1 else (),
     )
 
 
@@ -244,13 +250,17 @@ def _add_thumbnails(state: DistState, dist: Path, new_files: dict[str, bytes]) -
 def _dated_name(dist: Path, output: Output, taken: set[str]) -> str:
     """Return the dated file name for `output`: `<slug>-<date>.<ext>`, or `-2`, `-3`... after it.
 
-    A dated copy is never overwritten: when the name is taken by other bytes (a revision
+    Another language keeps its mark after the date: `<slug>-<date>.hi.pdf`. A dated copy
+    is never overwritten: when the name is taken by other bytes (a revision
     published under the same facts date), the next free suffix is used. A file on disk that
     no version records but holds these very bytes (left by a killed publish) is adopted.
     """
     stem = f"{output.slug}-{output.date}" if output.date else output.slug
+    name_of = output.name or output.slug
+    mark = name_of[len(output.slug) :] if name_of.startswith(output.slug) else ""
     for n in range(1, 10_000):
-        name = f"{stem}.{output.format}" if n == 1 else f"{stem}-{n}.{output.format}"
+        suffix = f"{mark}.{output.format}"
+        name = f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}"
         on_disk = _digest_of(dist / name)
         if name not in taken and on_disk in (None, output.sha256):
             return name

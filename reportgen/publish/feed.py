@@ -15,6 +15,7 @@ from reportgen.publish.state import DistState, Version
 ATOM_NS = "http://www.w3.org/2005/Atom"
 # Media RSS: feed readers show <media:thumbnail> beside an entry, Atom feeds included.
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def render_feed(state: DistState, title: str, link: Callable[[str], str]) -> bytes:
@@ -44,8 +45,10 @@ _EPOCH = "1970-01-01T00:00:00+00:00"
 def _entry(version: Version, link: Callable[[str], str]) -> ET.Element:
     """Return the <entry> of one version: its dated files as links, its summary as text."""
     entry = ET.Element(_q("entry"))
+    if version.language and not version.languages:  # a diglot's entry holds two languages
+        entry.set(XML_LANG, version.language)
     _text(entry, "id", version.id)
-    when = f", {long_date(version.date)}" if version.date else ""
+    when = f", {long_date(version.date, version.language)}" if version.date else ""
     _text(entry, "title", f"{version.title}{when}")
     _text(entry, "published", version.published)
     _text(entry, "updated", version.published)
@@ -57,6 +60,8 @@ def _entry(version: Version, link: Callable[[str], str]) -> ET.Element:
             "length": str(file.bytes),
             "title": f"{file.format.upper()}, SHA-256 {file.sha256}",
         }
+        if version.language and not version.languages:
+            attrs["hreflang"] = version.language
         ET.SubElement(entry, _q("link"), attrs)
     if version.thumbnail is not None:
         picture = version.thumbnail

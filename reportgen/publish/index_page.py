@@ -57,7 +57,7 @@ footer { font-size: .85rem; padding: 1rem 0; }
 </header>
 <main>
 {% for v in versions %}
-<article id="{{ v.slug }}">
+<article id="{{ v.slug }}"{% if v.language %} lang="{{ v.language }}"{% endif %}>
 {% if v.thumbnail %}
 <a href="{{ url(stable(v, v.files[0])) }}" tabindex="-1"><img class="thumb"
  src="{{ url(v.thumbnail.name) }}" width="{{ v.thumbnail.width // 2 }}"
@@ -65,13 +65,17 @@ footer { font-size: .85rem; padding: 1rem 0; }
 {% endif %}
 <h2>{{ v.title }}</h2>
 {% if v.subtitle %}<p class="subtitle">{{ v.subtitle }}</p>{% endif %}
-{% if v.date %}
-<p class="meta"><time datetime="{{ v.date }}">{{ long_date(v.date) }}</time></p>
+{% if v.date or v.language %}
+<p class="meta">
+{%- if v.date %}<time datetime="{{ v.date }}">{{ long_date(v.date, v.language) }}</time>{% endif %}
+{%- if v.date and v.language %} · {% endif %}
+{%- if v.language %}<span class="language">{{ language_name(v) }}</span>{% endif %}</p>
 {% endif %}
 {% if v.summary %}<p>{{ v.summary }}</p>{% endif %}
 <ul class="files">
 {% for f in v.files %}
-<li><a class="download" href="{{ url(stable(v, f)) }}" type="{{ mime(f) }}">
+<li><a class="download" href="{{ url(stable(v, f)) }}" type="{{ mime(f) }}"
+{%- if v.language and not v.languages %} hreflang="{{ v.language }}"{% endif %}>
 {{- f.format | upper }}</a> · {{ size(f.bytes) }}
 {%- if f.pages %} · {{ f.pages }} page{{ 's' if f.pages != 1 else '' }}{% endif %}
  · <a href="{{ url(f.name) }}">this version</a><br>
@@ -84,7 +88,7 @@ footer { font-size: .85rem; padding: 1rem 0; }
 <summary>Earlier versions ({{ older | length }})</summary>
 <ul>
 {% for o in older %}
-<li>{{ long_date(o.date) }}, published {{ o.published[:10] }}:
+<li>{{ long_date(o.date, o.language) }}, published {{ o.published[:10] }}:
 {% for f in o.files %}
 <a href="{{ url(f.name) }}">{{ f.format | upper }}</a> ({{ size(f.bytes) }})
 {%- if not loop.last %},{% endif %}
@@ -130,13 +134,37 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def long_date(iso: str) -> str:
-    """Return an ISO date as `28 February 2025` (or the text unchanged if it is no date)."""
+def long_date(iso: str, language: str = "") -> str:
+    """Return an ISO date as `28 February 2025`, in `language` when given ("28 फ़रवरी 2025").
+
+    The text comes back unchanged when it is no date.
+    """
     try:
         day = date.fromisoformat(iso)
     except ValueError:
         return iso
+    if language:
+        from reportgen.numbers import format_date
+
+        return format_date(day, language)
     return f"{day.day} {day:%B %Y}"
+
+
+def language_name(version: Version) -> str:
+    """Return the language(s) of a version in their own words: "हिन्दी", "हिन्दी · English"."""
+    from babel import Locale
+
+    codes = version.languages or ((version.language,) if version.language else ())
+    names = []
+    for code in codes:
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, LookupError):
+            names.append(code)
+            continue
+        name = locale.languages.get(locale.language) or code
+        names.append(name[:1].upper() + name[1:])
+    return " · ".join(names)
 
 
 def stable_name(version: Version, file: PublishedFile) -> str:
@@ -156,6 +184,7 @@ def render_index(state: DistState, title: str, link: object) -> str:
         mime=lambda f: mime_type(f.format),
         stable=stable_name,
         earlier=state.earlier,
+        language_name=language_name,
     )
     updated = max((v.published for v in state.versions), default="")
     moment = datetime.fromisoformat(updated) if updated else None

@@ -33,6 +33,9 @@ class Output:
     subtitle: str
     date: str
     key_messages: tuple[str, ...]
+    name: str = ""  # the file name without its format: "<slug>", "<slug>.hi", "<slug>.diglot"
+    language: str = ""  # BCP 47 tag of the document ("" in manifests from before languages)
+    languages: tuple[str, ...] = ()  # every language it holds (two or more: a diglot)
 
     @property
     def summary(self) -> str:
@@ -83,9 +86,14 @@ def _output(out_dir: Path, item: dict[str, object]) -> Output:
         raise ValueError(f"slug {item['slug']!r}")
     pages = item.get("pages")
     messages = item.get("key_messages") or []
+    fmt = str(item["format"])
+    name = rel.removesuffix(f".{fmt}")
+    if not SAFE_NAME.match(name):
+        raise ValueError(f"path {rel!r}")
+    languages = item.get("languages") or []
     return Output(
         path=(out_dir / rel).resolve(),
-        format=str(item["format"]),
+        format=fmt,
         sha256=str(item["sha256"]).lower(),
         size=int(item["bytes"]),  # type: ignore[call-overload]
         pages=int(pages) if isinstance(pages, int) else None,
@@ -94,4 +102,7 @@ def _output(out_dir: Path, item: dict[str, object]) -> Output:
         subtitle=str(item.get("subtitle") or ""),
         date=str(item.get("date") or ""),
         key_messages=tuple(str(m) for m in messages),  # type: ignore[attr-defined]
+        name=name,
+        language=str(item.get("language") or ""),
+        languages=tuple(str(lang) for lang in languages),  # type: ignore[attr-defined]
     )

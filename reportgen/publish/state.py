@@ -42,7 +42,11 @@ class Thumbnail:
 
 @dataclass(frozen=True)
 class Version:
-    """One published version of a brief (its PDF and DOCX built from the same facts)."""
+    """One published version of a brief in one language (its PDF and DOCX from the same facts).
+
+    `slug` names the publication: the brief's slug for its first language, `<slug>.hi` for
+    its Hindi, `<slug>.diglot` for a diglot (the build's file names without the format).
+    """
 
     id: str  # a stable Atom entry id (a tag: URI), fixed when first published
     slug: str
@@ -54,6 +58,8 @@ class Version:
     published: str  # ISO 8601 UTC, when this version was first published
     files: tuple[PublishedFile, ...]
     thumbnail: Thumbnail | None = None  # made once, when the version is published
+    language: str = ""  # BCP 47 tag ("hi-IN"); "" for versions published before languages
+    languages: tuple[str, ...] = ()  # the languages a diglot holds
 
     def file(self, fmt: str) -> PublishedFile | None:
         """Return this version's file of format `fmt`, or None."""
@@ -111,6 +117,7 @@ def load_state(dist: Path, authority: str, today: str) -> DistState:
             **{
                 **v,
                 "key_messages": tuple(v["key_messages"]),
+                "languages": tuple(v.get("languages") or ()),
                 "files": tuple(PublishedFile(**f) for f in v["files"]),
                 "thumbnail": Thumbnail(**v["thumbnail"]) if v.get("thumbnail") else None,
             }

@@ -92,6 +92,13 @@ DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
 # ---------------------------------------------------------------- the application
 
 
+LANG_HELP = (
+    "One of the brief's meta.languages ('hi' or 'hi-IN'); default: the best match of the"
+    " Accept-Language header, else the brief's first language. 404 when the brief is not"
+    " published in it."
+)
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """Return the service's FastAPI application configured by `settings`."""
     settings = settings or ServiceSettings()
@@ -288,7 +295,9 @@ def _add_api_routes(
     )
     async def served_brief(
         filename: str,
+        lang: Annotated[str | None, Query(description=LANG_HELP, max_length=35)] = None,
         if_none_match: Annotated[str | None, Header()] = None,
+        accept_language: Annotated[str | None, Header(max_length=500)] = None,
     ) -> Response:
         """Return one format of a served brief (`<slug>.pdf` or `<slug>.docx`), or a
         picture of its first page (`<slug>.png`, as the upload page lists it).
@@ -305,10 +314,13 @@ def _add_api_routes(
             data = None
         if entry is None or data is None:
             raise StarletteHTTPException(404, f"no brief {filename!r}")
-        key = briefs.known_key(data, fmt, entry.template)
+        language = (lang, accept_language) if lang or accept_language else None
+        key = briefs.known_key(data, fmt, entry.template, language)
         if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
             return not_modified(briefs.etag_for_key(key))
-        doc, cached = await briefs.document(data, entry.path.name, fmt, entry.template, key)
+        doc, cached = await briefs.document(
+            data, entry.path.name, fmt, entry.template, key, language
+        )
         if picture:
             png, etag = await thumbnails.of(doc)
             if etag_matches(if_none_match, etag):
@@ -339,7 +351,9 @@ def _add_api_routes(
         template: Annotated[
             str | None, Query(description="Template name (default: the facts' own)")
         ] = None,
+        lang: Annotated[str | None, Query(description=LANG_HELP, max_length=35)] = None,
         if_none_match: Annotated[str | None, Header()] = None,
+        accept_language: Annotated[str | None, Header(max_length=500)] = None,
     ) -> Response:
         """Return the brief rendered from the facts in the body, as PDF or DOCX.
 
@@ -349,10 +363,11 @@ def _add_api_routes(
         fmt = check_format(format)
         name = briefs.check_template(template)
         upload = await read_upload(request)
-        key = briefs.known_key(upload.data, fmt, name)
+        language = (lang, accept_language) if lang or accept_language else None
+        key = briefs.known_key(upload.data, fmt, name, language)
         if key is not None and etag_matches(if_none_match, briefs.etag_for_key(key)):
             return not_modified(briefs.etag_for_key(key))
-        doc, cached = await briefs.document(upload.data, upload.filename, fmt, name, key)
+        doc, cached = await briefs.document(upload.data, upload.filename, fmt, name, key, language)
         return document_response(doc, if_none_match, cached)
 
     @app.post(

@@ -27,6 +27,10 @@ OWN_TEMPLATES = 4096
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
+# A request's language: (?lang=, Accept-Language), either may be None; None for neither.
+Language = tuple[str | None, str | None] | None
+
+
 class UnknownTemplate(TemplateError):
     """No template has the name asked for (HTTP 404)."""
 
@@ -82,15 +86,25 @@ class BriefService:
             raise UnknownTemplate(f"unknown template {name!r}")
         return name
 
-    def known_key(self, facts: bytes, fmt: str, template: str | None) -> str | None:
-        """Return the cache key of a request when it can be told without parsing, else None."""
+    def known_key(
+        self, facts: bytes, fmt: str, template: str | None, language: Language = None
+    ) -> str | None:
+        """Return the cache key of a request when it can be told without parsing, else None.
+
+        `language` is the request's (?lang=, Accept-Language): which of the brief's languages
+        it gets is a function of the facts and these two, so they join the key as asked.
+        """
         name = template or self._own_template_of(facts)
         if name is None:
             return None
         try:
-            return f"{self.fingerprints.content_hash(facts, name)}.{fmt}"
+            digest = self.fingerprints.content_hash(facts, name)
         except TemplateError:
             return None  # the template went away: render, and report it properly
+        if language and any(language):
+            asked = f"{digest}|lang={language[0] or ''}|accept={language[1] or ''}"
+            digest = hashlib.sha256(asked.encode()).hexdigest()
+        return f"{digest}.{fmt}"
 
     def etag_for_key(self, key: str) -> str:
         """Return the ETag of the document stored under cache key `key`."""
@@ -104,13 +118,15 @@ class BriefService:
         fmt: str,
         template: str | None,
         key: Any = ...,
+        language: Language = None,
     ) -> tuple[CachedDocument, bool]:
         """Return (the document, whether it came from the cache), rendering it when needed.
 
-        `key` is the request's known_key when the caller has already computed it.
+        `key` is the request's known_key when the caller has already computed it;
+        `language` is (?lang=, Accept-Language) of the request, or None for the first language.
         """
         if key is ...:
-            key = self.known_key(facts, fmt, template)
+            key = self.known_key(facts, fmt, template, language)
         if key is not None:
             cached = self.cache.get(key)
             if cached is not None:
@@ -118,7 +134,11 @@ class BriefService:
             pending = self._inflight.get(key)
             if pending is not None:
                 return await asyncio.shield(pending), True
-        job = RenderJob(facts, filename, fmt, template, self.templates_dirs)
+        wanted, accept = language or (None, None)
+        job = RenderJob(
+            facts, filename, fmt, template, self.templates_dirs,
+            language=wanted, accept_language=accept,
+        )  # fmt: skip
         if key is None:
             self.cache.count_miss()
             return await self._render(job, None), False
@@ -148,7 +168,8 @@ class BriefService:
         if job.template is None:
             self._learn_template(job.facts, result.template)
         if key is None:
-            key = self.known_key(job.facts, job.fmt, result.template)
+            asked = (job.language, job.accept_language)
+            key = self.known_key(job.facts, job.fmt, result.template, asked)
         if key is None:  # the template went away meanwhile: send it, but do not keep it
             etag = make_etag(hashlib.sha256(result.body).hexdigest(), result.fmt)
         else:
@@ -160,6 +181,8 @@ class BriefService:
             title=result.title,
             etag=etag,
             pages=result.pages,
+            language=result.language,
+            name=result.name,
         )
         if key is not None:
             self.cache.put(key, doc)

@@ -21,6 +21,8 @@ class CachedDocument:
     title: str
     etag: str
     pages: int | None
+    language: str = ""  # BCP 47 tag of the document (Content-Language)
+    name: str = ""  # file name without the format ("<slug>.hi"); default: the slug
 
 
 class DocumentCache:

@@ -66,6 +66,8 @@ class RenderJob:
     template: str | None
     templates_dirs: tuple[Path, ...]
     seconds: float = 30.0
+    language: str | None = None  # ?lang=: one of the brief's languages ("hi" or "hi-IN")
+    accept_language: str | None = None  # the request's Accept-Language header
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class Rendered:
     fmt: str
     body: bytes
     pages: int | None
+    language: str = ""  # the language rendered (BCP 47)
+    name: str = ""  # its file name without the format: "<slug>", "<slug>.hi"
 
 
 @dataclass(frozen=True)
@@ -165,13 +169,17 @@ def _theme(template: str, templates_dirs: tuple[Path, ...]) -> Any:
 def render_in_worker(job: RenderJob) -> Rendered | Failed:
     """Return the rendered document for `job`, or the user error that stopped it."""
     from reportgen.build import build_brief
+    from reportgen.i18n import negotiate
 
     try:
         with _deadline(job.seconds):
             facts = _parse(job.facts, job.filename)
             template = job.template or facts.meta.template
             theme = _theme(template, job.templates_dirs)
-            brief = build_brief(facts, (job.fmt,), template, job.templates_dirs, theme=theme)
+            language = negotiate(facts.languages, job.language, job.accept_language)
+            brief = build_brief(
+                facts, (job.fmt,), template, job.templates_dirs, theme=theme, language=language
+            )
     except errors.ReportgenError as exc:
         return _failure(exc)
     return Rendered(
@@ -182,6 +190,8 @@ def render_in_worker(job: RenderJob) -> Rendered | Failed:
         fmt=job.fmt,
         body=brief.outputs[job.fmt],
         pages=brief.pages.get(job.fmt),
+        language=brief.language,
+        name=brief.stem or brief.slug,
     )
 
 

@@ -23,6 +23,7 @@ from reportgen.errors import (
     Problem,
     RenderTimeout,
     TemplateError,
+    UnknownLanguage,
     UsageError,
     UserError,
 )
@@ -55,7 +56,7 @@ class SafeJSONResponse(JSONResponse):
 
 def status_of(exc: Exception) -> int:
     """Return the HTTP status for a reportgen error raised while serving a request."""
-    if isinstance(exc, UnknownTemplate):
+    if isinstance(exc, UnknownTemplate | UnknownLanguage):
         return 404
     if isinstance(exc, (FactsError, TemplateError, LayoutError)):
         return 422
@@ -75,6 +76,7 @@ def error_code(exc: Exception) -> str:
     codes = {
         FactsError: "facts_invalid",
         UnknownTemplate: "unknown_template",
+        UnknownLanguage: "unknown_language",
         UnsupportedMediaType: "unsupported_media_type",
         TemplateError: "template_error",
         LayoutError: "layout_error",
@@ -172,11 +174,14 @@ def document_response(
         "Cache-Control": "no-cache",
         "X-Content-Type-Options": "nosniff",
         "X-Reportgen-Cache": "hit" if cached else "miss",
+        "Vary": "Accept-Language",  # a brief in several languages answers in the one asked for
     }
+    if doc.language:
+        headers["Content-Language"] = doc.language
     if etag_matches(if_none_match, doc.etag):
         return Response(status_code=304, headers=headers)
     disposition = "attachment" if download else "inline"
-    headers["Content-Disposition"] = f'{disposition}; filename="{doc.slug}.{doc.fmt}"'
+    headers["Content-Disposition"] = f'{disposition}; filename="{doc.name or doc.slug}.{doc.fmt}"'
     if doc.pages is not None:
         headers["X-Reportgen-Pages"] = str(doc.pages)
     return Response(doc.body, media_type=MEDIA_TYPES[doc.fmt], headers=headers)

@@ -21,7 +21,9 @@ import yaml
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 EXPECTED = HERE / "expected.json"
-SEED = HERE.parent.parent / "facts" / "india-us-critical-minerals.yaml"
+# The seed as it was when the corpus was made (English only): the corpus varies this copy,
+# so publishing the live seed in more languages does not rewrite 194 files.
+SEED = HERE / "seed.yaml"
 
 Case = tuple[str, bytes, int, str]  # (name, file bytes, exit status, message fragment)
 

@@ -73,7 +73,8 @@ def test_validate_paths_and_summary(tmp_path: Path) -> None:
 
 
 def test_summary_mentions_warnings(tmp_path: Path) -> None:
-    text = SEED.read_text(encoding="utf-8") + "  - {id: spare, title: T, publisher: P}\n"
+    spare = "  - {id: spare, title: {en: T, hi: टी}, publisher: {en: P, hi: पी}}\n"
+    text = SEED.read_text(encoding="utf-8") + spare  # unused: the one warning
     path = tmp_path / "w.yaml"
     path.write_text(text, encoding="utf-8")
     facts = load_facts(path)

@@ -46,9 +46,7 @@ def test_a_typo_gets_a_did_you_mean(old: str, new: str, path_end: str, hint: str
 
 
 def test_a_misspelt_required_field_is_one_problem_not_two() -> None:
-    problems = problems_of(
-        variant("  title: India-US Cooperation", "  titel: India-US Cooperation")
-    )
+    problems = problems_of(variant("\n  title:\n    en: India-US", "\n  titel:\n    en: India-US"))
     assert len(problems) == 1, problems
     assert problems[0].path == "meta.titel"
     assert "did you mean 'title'?" in problems[0].message and "missing" in problems[0].message

@@ -40,12 +40,14 @@ def write_docx(
     language = package.language_tag(doc.meta.language)
     width = round(visitor.text_width_pt * 20)
     meta = doc.meta
-    families = list(visitor.fonts_used)
+    runs = visitor.runs_xml  # header and footer texts set as the body's (fonts, w:lang)
+    header = fields.header_xml(
+        clean_text(meta.short_title or meta.title), clean_text(meta.date), width, runs
+    )
+    footer = fields.footer_xml(clean_text(meta.organisation), width, meta.label("page_of"), runs)
+    families = list(visitor.fonts_used)  # after the header and footer: their fonts too
     fonts = fontembed.embedded_fonts(theme, families) if theme.embed_fonts else []
     house = theme.house_docx
-    header = fields.header_xml(clean_text(meta.short_title or meta.title), clean_text(meta.date),
-                               width)  # fmt: skip
-    footer = fields.footer_xml(clean_text(meta.organisation), width, meta.label("page_of"))
     house_parts: list[tuple[str, bytes]] = []  # a reference's header/footer rels and pictures
     media_types: dict[str, str] = {}
     if house is not None:

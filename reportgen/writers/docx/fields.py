@@ -10,7 +10,7 @@ Word still rebuilds it from the TOC field around the entries.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from lxml import etree
 
@@ -21,6 +21,9 @@ from reportgen.writers.xmltext import escape
 TOC_INSTR = ' TOC \\o "1-2" \\h \\z \\u '
 _DECL = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# The runs of a text as XML: the writer's own (fonts per script, w:lang), or `_run` below.
+RunsXml = Callable[[str], str]
+TextRuns = Callable[[etree._Element, str], None]
 
 
 def _run(text: str) -> str:
@@ -45,23 +48,33 @@ def _ppr(style: str, width: int) -> str:
     )
 
 
-def header_xml(left: str, right: str, width: int) -> bytes:
-    """Return header1.xml: the short title, a right tab, the date (`width` in twips)."""
-    body = f"{_run(left)}<w:r><w:tab/></w:r>{_run(right)}"
+def header_xml(left: str, right: str, width: int, runs: RunsXml | None = None) -> bytes:
+    """Return header1.xml: the short title, a right tab, the date (`width` in twips).
+
+    `runs` writes a text's runs (the body's fonts and languages); plain runs without it.
+    """
+    runs = runs or _run
+    body = f"{runs(left)}<w:r><w:tab/></w:r>{runs(right)}"
     return (
         f'{_DECL}<w:hdr xmlns:w="{_W}"><w:p>{_ppr(st.HEADER, width)}{body}</w:p></w:hdr>'
     ).encode()
 
 
-def footer_xml(left: str, width: int, page_of: str = "Page {page} of {pages}") -> bytes:
+def footer_xml(
+    left: str, width: int, page_of: str = "Page {page} of {pages}", runs: RunsXml | None = None
+) -> bytes:
     """Return footer1.xml: the organisation, a right tab, "Page X of Y" from fields.
 
     `page_of` is the document's wording, its `{page}` and `{pages}` becoming PAGE and
-    NUMPAGES fields (so a language may put the numbers where its grammar wants them).
+    NUMPAGES fields (so a language may put the numbers where its grammar wants them);
+    `runs` writes a text's runs (the body's fonts and languages).
     """
+    runs = runs or _run
     fields = {"{page}": _simple("PAGE", "1"), "{pages}": _simple("NUMPAGES", "1")}
     pieces = re.split(r"(\{page\}|\{pages\})", page_of)
-    body = f"{_run(left)}<w:r><w:tab/></w:r>" + "".join(fields.get(p) or _run(p) for p in pieces)
+    body = f"{runs(left)}<w:r><w:tab/></w:r>" + "".join(
+        fields.get(p) or (runs(p) if p else "") for p in pieces
+    )
     return (
         f'{_DECL}<w:ftr xmlns:w="{_W}"><w:p>{_ppr(st.FOOTER, width)}{body}</w:p></w:ftr>'
     ).encode()
@@ -77,6 +90,7 @@ def toc_paragraphs(
     entries: list[tuple[int, str, str]],
     placeholder: str = "Update the table of contents.",
     pages: Mapping[str, int] | None = None,
+    text_runs: TextRuns | None = None,
 ) -> list[etree._Element]:
     """Return the TOC field as paragraphs: instruction, one cached entry per heading, end.
 
@@ -84,7 +98,9 @@ def toc_paragraphs(
     `pages` gives the page of every entry's bookmark, each entry ends with a tab and a
     PAGEREF field showing that page; otherwise no entry shows a number, since Word and
     LibreOffice both show the cached number as it is (a wrong one would be believed).
+    `text_runs` appends a text's runs (the body's fonts and languages) to an element.
     """
+    text_runs = text_runs or _text_run
     paras: list[etree._Element] = []
     rows = entries or [(1, placeholder, "")]
     numbered = bool(entries) and pages is not None and all(b in pages for _, _, b in entries)
@@ -95,7 +111,7 @@ def toc_paragraphs(
         if index == 0:
             _complex_start(p, TOC_INSTR)
         target = sub(p, "w:hyperlink", {"w:anchor": bookmark, "w:history": "1"}) if bookmark else p
-        _text_run(target, text)
+        text_runs(target, text)
         if numbered and pages is not None:
             sub(sub(target, "w:r"), "w:tab")
             _pageref(target, bookmark, pages[bookmark])

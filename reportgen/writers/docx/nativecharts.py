@@ -1,6 +1,6 @@
 """Native Word charts: the budget chart as a chart part with its workbook, editable in Word.
 
-    bar_chart_part(chart, theme, width_pt) -> ChartPart
+    bar_chart_part(chart, theme, width_pt, language) -> ChartPart
 
 The chart XML comes from python-pptx's chart XML writer (DrawingML charts are the same in
 Word, PowerPoint and Excel) and is styled through python-pptx's chart objects; the workbook
@@ -57,8 +57,12 @@ def available() -> bool:
     return True
 
 
-def bar_chart_part(chart: BarChart, theme: Theme, width_pt: float) -> ChartPart:
-    """Return the bar chart as a native chart part `width_pt` wide (height from its bars)."""
+def bar_chart_part(chart: BarChart, theme: Theme, width_pt: float, language: str = "") -> ChartPart:
+    """Return the bar chart as a native chart part `width_pt` wide (height from its bars).
+
+    `language` (BCP 47, the chart's text's language) becomes the chart's `c:lang`, and the
+    font of a complex script its labels use (Devanagari, Bengali ...) the text's `a:cs` font.
+    """
     from pptx.chart.chart import Chart
     from pptx.chart.data import CategoryChartData
     from pptx.chart.xmlwriter import ChartXmlWriter
@@ -77,6 +81,7 @@ def bar_chart_part(chart: BarChart, theme: Theme, width_pt: float) -> ChartPart:
     space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_CLUSTERED, data).xml.encode())
     _style(Chart(space, None), chart, rows, theme, parts_present)
     _finish(space)
+    _language(space, chart, theme, language)
     xml = etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
     height = len(rows) * _ROW_PT + 46.0 + (18.0 if parts_present else 0.0)
     return ChartPart(xml, _workbook(data, chart.unit), height)
@@ -245,6 +250,30 @@ def _finish(space: etree._Element) -> None:
     etree.SubElement(external, f"{{{_C}}}autoUpdate", val="0")
     text = space.find(f"{{{_C}}}txPr")
     (text if text is not None else frame).addnext(external)
+
+
+def _language(space: etree._Element, chart: BarChart, theme: Theme, language: str) -> None:
+    """Set the chart's language (c:lang) and its complex-script font (a:cs) for its labels."""
+    from reportgen.scripts import theme_chain
+
+    if language:
+        lang = space.find(f"{{{_C}}}lang")
+        if lang is None:
+            lang = etree.Element(f"{{{_C}}}lang")
+            space.insert(0, lang)
+        lang.set("val", language)
+    labels = [t for _, t in chart.labels]
+    words = " ".join([chart.unit, *(bar.label for bar in chart.bars), *labels])
+    others = [f for f in theme_chain(theme).families(words) if f != theme.body_font.name]
+    if not others:
+        return
+    for latin in list(space.iter(f"{{{_A}}}latin")):
+        parent = latin.getparent()
+        if parent is None or parent.find(f"{{{_A}}}cs") is not None:
+            continue
+        cs = etree.Element(f"{{{_A}}}cs", typeface=others[0])
+        east = parent.find(f"{{{_A}}}ea")  # schema order: latin, ea, cs
+        (east if east is not None else latin).addnext(cs)
 
 
 def _workbook(data: object, unit: str) -> bytes:

@@ -19,7 +19,7 @@ from reportgen.writers.docx import fields, tables
 from reportgen.writers.docx import styles as st
 from reportgen.writers.docx.links import Anchors, Relationships, is_external
 from reportgen.writers.docx.numbering import Numbering
-from reportgen.writers.docx.ooxml import PPR_ORDER, W_VAL, clean_text, el, put, qn, sub, twips
+from reportgen.writers.docx.ooxml import NS, PPR_ORDER, W_VAL, clean_text, el, put, qn, sub, twips
 from reportgen.writers.docx.package import lang_attributes
 from reportgen.writers.docx.runs import PLAIN, RunFormat
 
@@ -263,7 +263,9 @@ class DocxVisitor:
             and nativecharts.available()
         )
         if native:
-            part = nativecharts.bar_chart_part(node.chart, self.theme, self.text_width_pt)
+            part = nativecharts.bar_chart_part(
+                node.chart, self.theme, self.text_width_pt, self.lang
+            )
             self.out.append(chart_paragraph(self, part, self.text_width_pt, node))
         else:
             png = chart_png(node.chart, self.theme, self.text_width_pt)
@@ -278,7 +280,9 @@ class DocxVisitor:
         meta = self.doc.meta
         self.out.append(self.text_paragraph(st.TOC_HEADING, meta.label("contents")))
         self.out.extend(
-            fields.toc_paragraphs(self.toc_entries, meta.label("toc_update"), self.toc_pages)
+            fields.toc_paragraphs(
+                self.toc_entries, meta.label("toc_update"), self.toc_pages, self.text_runs
+            )
         )
 
     def visit_page_break(self, node: m.PageBreak) -> None:
@@ -382,6 +386,19 @@ class DocxVisitor:
         cite_fmt = fmt.but(style=st.CITATION, color=self.theme.palette.link)
         self.text(holder, f"[{node.number}]", cite_fmt)
 
+    def text_runs(self, parent: Any, text: str) -> None:
+        """Append the runs of a plain text (fonts per script, w:lang) to `parent`."""
+        self.text(parent, text, PLAIN)
+
+    def runs_xml(self, text: str) -> str:
+        """Return the runs of a plain text as XML, for the header and footer parts."""
+        holder = etree.Element(W_P, nsmap={"w": NS["w"]})
+        self.text(holder, text, PLAIN)
+        declared = f' xmlns:w="{NS["w"]}"'  # the part's root declares it once
+        return "".join(
+            etree.tostring(run, encoding="unicode").replace(declared, "") for run in holder
+        )
+
     def text(self, parent: Any, text: str, fmt: RunFormat) -> None:
         """Append runs of literal text; a run the body font cannot set names its own font."""
         text = clean_text(text)
@@ -408,6 +425,11 @@ class DocxVisitor:
         r = etree.SubElement(parent, W_R)
         lang = fmt.lang or self.lang
         info = script_info(font.script) if font else None
+        if font and (info is None or info.lang is None):
+            # punctuation of a script ("।") set in that script's font: the font's language
+            fallback = self.chain.fallback_of(font.path)
+            scripts = fallback.scripts if fallback else ()
+            info = script_info(scripts[0]) if scripts else info
         indic = info is not None and info.lang is not None
         tagged = indic or lang != self.doc.meta.language
         if fmt.style or fmt.bold or fmt.italic or tagged or font or fmt.color or fmt.size:
