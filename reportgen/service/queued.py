@@ -11,6 +11,7 @@ service started while Redis is down answers 503 with Retry-After, and recovers b
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 import uuid
@@ -120,9 +121,13 @@ class QueueRenderer:
             (job.fmt,),
             templates_dirs=tuple(map(str, job.templates_dirs)),
         )
+        name = ""
         try:
             executor = await asyncio.to_thread(self.executor)
             try:
+                if job.language or job.accept_language:
+                    language, name = await asyncio.to_thread(_language_of, job)
+                    queued = dataclasses.replace(queued, language=language)
                 queued = await asyncio.to_thread(queued.resolved)
             except Exception as exc:
                 from reportgen.errors import ReportgenError
@@ -138,7 +143,7 @@ class QueueRenderer:
         except (redis.RedisError, OSError) as exc:
             self._executor = None
             raise BrokerUnavailable(f"the job queue is unreachable: {exc}") from None
-        return _rendered(result, job.fmt)
+        return dataclasses.replace(_rendered(result, job.fmt), name=name)
 
     async def _wait(self, executor: Any, job: Any, notify: str) -> Any:
         """Return the job's result once a worker stored it; RenderTimeout past the timeout."""
@@ -161,6 +166,22 @@ class QueueRenderer:
         return {"mode": self.mode, "running": self.running, "waiting": self.waiting}
 
 
+def _language_of(job: RenderJob) -> tuple[str | None, str]:
+    """Return (the language a queued job renders, None for the brief's first; its file name).
+
+    Chosen here, where the request is, from ?lang= and Accept-Language against the brief's
+    languages (UnknownLanguage when ?lang= names one it lacks).
+    """
+    from reportgen.build import output_stem
+    from reportgen.facts import parse_facts
+    from reportgen.i18n import negotiate
+
+    facts = parse_facts(job.facts, job.filename)
+    chosen = negotiate(facts.languages, job.language, job.accept_language)
+    name = output_stem(facts.meta.slug, chosen, facts.languages)
+    return (None if chosen == facts.languages[0] else chosen), name
+
+
 def _rendered(result: Any, fmt: str) -> Rendered:
     """Return the Rendered of a done JobResult; raise the user error of a failed one."""
     if not result.ok and result.error == "InternalError":
@@ -176,4 +197,5 @@ def _rendered(result: Any, fmt: str) -> Rendered:
         fmt=fmt,
         body=result.outputs[fmt],
         pages=result.pages.get(fmt),
+        language=getattr(brief, "language", "") or "",
     )

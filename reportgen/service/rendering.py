@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 import multiprocessing
@@ -354,9 +355,7 @@ class Renderer:
         started = time.perf_counter()
         try:
             remaining = max(0.01, deadline - loop.time())
-            job = RenderJob(
-                job.facts, job.filename, job.fmt, job.template, job.templates_dirs, remaining
-            )
+            job = dataclasses.replace(job, seconds=remaining)
             future = loop.run_in_executor(self.executor, func, job)
             try:
                 result = await asyncio.wait_for(future, remaining + GRACE_SECONDS)

@@ -59,6 +59,12 @@ def test_briefs_are_rendered_by_the_workers(queued: TestClient) -> None:
     response = queued.post("/v1/briefs?format=pdf", content=SEED.read_bytes(), headers=YAML)
     assert response.status_code == 200, response.text
     assert response.content == build_brief(SEED, ("pdf",)).outputs["pdf"]
+    hindi = queued.post("/v1/briefs?format=pdf&lang=hi", content=SEED.read_bytes(), headers=YAML)
+    assert hindi.status_code == 200 and hindi.headers["content-language"] == "hi-IN"
+    assert 'filename="india-us-critical-minerals.hi.pdf"' in hindi.headers["content-disposition"]
+    assert hindi.content == build_brief(SEED, ("pdf",), language="hi-IN").outputs["pdf"]
+    missing = queued.post("/v1/briefs?lang=ta", content=SEED.read_bytes(), headers=YAML)
+    assert missing.status_code == 404 and missing.json()["error"] == "unknown_language"
     bad = queued.post("/v1/briefs", content=b"meta: {title: 5}\n", headers=YAML)
     assert bad.status_code == 422 and bad.json()["problems"]
     health = queued.get("/healthz").json()
@@ -68,7 +74,7 @@ def test_briefs_are_rendered_by_the_workers(queued: TestClient) -> None:
         for family in text_string_to_metric_families(queued.get("/metrics").text)
         for s in family.samples
     }
-    assert samples[("reportgen_renders_total", (("format", "pdf"), ("outcome", "ok")))] == 1
+    assert samples[("reportgen_renders_total", (("format", "pdf"), ("outcome", "ok")))] == 2
     assert samples[("reportgen_broker_up", ())] == 1
 
 
