@@ -34,6 +34,8 @@ ALLOWED_LATIN = {"TRUST", "reportgen", "REPORTGEN", "USD", "INR"}
 _URL = re.compile(r"https?://\S+")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
+# The vowel sign ि drawn before its consonant, read back in that (visual) order: "अमेिरका".
+_VISUAL_ORDER = re.compile("(?:^|[^\u0915-\u0939\u093c\u0958-\u095f])\u093f", re.MULTILINE)
 
 
 def latin_words(text: str) -> list[str]:
@@ -109,6 +111,10 @@ def test_hindi_seed_pdf_has_no_english_word_on_any_page(seed_out: Path) -> None:
         assert hindi in whole
     assert "पृष्ठ 1 / " in whole and "28 फ़रवरी 2025" in whole
     assert "राष्ट्रीय महत्वपूर्ण खनिज मिशन" in whole
+    # logical order everywhere: running title, chart legend and timeline labels included
+    for phrase in ("भारत-अमेरिका महत्वपूर्ण खनिज", "कार्यक्रम की कुल राशि", "खनिज सुरक्षा वित्त नेटवर्क"):
+        assert phrase in whole
+    assert not _VISUAL_ORDER.search(whole), _VISUAL_ORDER.findall(whole)[:5]
     assert undrawable(data) == []  # no boxes: every character has its glyph
 
 
@@ -143,7 +149,8 @@ def test_each_language_declares_itself_to_pdf_and_word_readers(seed_out: Path) -
     parts = ("word/document.xml", "word/header1.xml", "word/footer1.xml")
     text_runs = "".join(part(hindi, name) for name in parts)
     devanagari_runs = re.findall(
-        r"<w:r(?: [^>]*)?>(?:(?!</w:r>).)*<w:t[^>]*>[^<]*[\u0900-\u097f][^<]*</w:t></w:r>", text_runs
+        r"<w:r(?: [^>]*)?>(?:(?!</w:r>).)*<w:t[^>]*>[^<]*[\u0900-\u097f][^<]*</w:t></w:r>",
+        text_runs,
     )
     assert len(devanagari_runs) > 100
     for run in devanagari_runs:
