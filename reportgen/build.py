@@ -362,6 +362,8 @@ def build_brief(
     warnings: list[str] = []
     if "pdf" in pages:
         budget = find_template(template_name, list(templates_dirs)).pages
+        if budget is not None and len(chosen) > 1:  # a diglot holds the brief once per language
+            budget = (budget[0] * len(chosen), budget[1] * len(chosen))
         message = budget_message(meta.slug, template_name, pages["pdf"], budget, room)
         if message and strict:
             raise PageBudgetError(f"{message} (--strict)")

@@ -390,3 +390,31 @@ def test_the_seed_texts_all_have_hindi() -> None:
     result = run_cli("validate", "--strict", str(SEED), cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in result.stdout + result.stderr
+
+
+def test_a_diglot_heading_never_ends_a_row_of_columns() -> None:
+    from reportgen import model as m
+    from reportgen.templating.diglot import diglot_document
+
+    def doc(lang: str, words: tuple[str, str]) -> m.Document:
+        blocks = (
+            m.Heading(1, (m.Text(words[0]),), id="a"),
+            m.Paragraph((m.Text(words[1]),)),
+            m.Heading(1, (m.Text(words[0] + " 2"),), id="b"),
+        )
+        return m.Document(meta=m.Meta(title=words[0], language=lang), blocks=blocks)
+
+    joined = diglot_document(
+        [doc("hi-IN", ("भारत", "पाठ")), doc("en-IN", ("India", "Text"))], "columns"
+    )
+    rows = [row for block in joined.blocks if isinstance(block, m.Columns) for row in block.rows]
+    assert rows, joined.blocks
+    for row in rows:
+        for div in row:
+            last = div.blocks[-1]
+            assert not isinstance(last, m.Heading) or (len(div.blocks) == 1 and row is rows[-1])
+    first = rows[0]
+    assert [type(b).__name__ for b in first[0].blocks] == ["Heading", "Paragraph"]
+    assert first[0].attr.lang == "hi-IN" and first[1].attr.lang == "en-IN"
+    budget = build_brief(SEED, "pdf", diglot="columns").warnings
+    assert budget == ()  # a diglot's page budget counts once per language

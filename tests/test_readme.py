@@ -86,6 +86,7 @@ def test_plain_install_builds_the_bundled_brief_from_any_folder(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert (work / "output" / "india-us-critical-minerals.pdf").is_file()
+    assert (work / "output" / "india-us-critical-minerals.hi.pdf").is_file()  # and in Hindi
     located = subprocess.run(
         [str(python), "-c", "import reportgen; print(reportgen.__file__)"],
         cwd=work,

@@ -88,20 +88,35 @@ def _columns(groups: list[tuple[model.Block, ...]], langs: list[str]) -> list[mo
         return [model.Columns((row,))]
     out: list[model.Block] = []
     rows: list[tuple[model.Div, ...]] = []
+    # A heading never ends a row: it joins the blocks that follow it (a row is not split
+    # across pages, so a heading cannot be left alone at the foot of one).
+    held: list[tuple[model.Block, ...]] = [() for _ in langs]
     for blocks in zip(*groups, strict=True):
-        divs = tuple(
-            model.Div((block,), model.lang_attr(lang, "diglot"))
-            for block, lang in zip(blocks, langs, strict=True)
-        )
         if _is_layout(tuple(blocks)):
             continue  # a page break or a table of contents does not belong in a column
+        joined = [(*h, b) for h, b in zip(held, blocks, strict=True)]
+        if isinstance(blocks[0], model.Heading):
+            held = joined
+            continue
+        held = [() for _ in langs]
+        divs = tuple(
+            model.Div(tuple(part), model.lang_attr(lang, "diglot"))
+            for part, lang in zip(joined, langs, strict=True)
+        )
         if isinstance(blocks[0], WIDE):
             if rows:
                 out.append(model.Columns(tuple(rows)))
                 rows = []
-            out.extend(divs)
+            out.extend(divs)  # each language's heading stays above its own table
         else:
             rows.append(divs)
+    if any(held):
+        rows.append(
+            tuple(
+                model.Div(part, model.lang_attr(lang, "diglot"))
+                for part, lang in zip(held, langs, strict=True)
+            )
+        )
     if rows:
         out.append(model.Columns(tuple(rows)))
     return out
