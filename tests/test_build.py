@@ -32,7 +32,7 @@ def digests(folder: Path) -> dict[str, str]:
 def test_same_inputs_give_byte_identical_outputs_in_two_folders(tmp_path: Path) -> None:
     first = build_folder([SEED], tmp_path / "a", jobs=1)
     second = build_folder([SEED], tmp_path / "b", jobs=1)
-    assert len(first.built) == len(second.built) == 2
+    assert len(first.built) == len(second.built) == 4  # English and Hindi, PDF and DOCX
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
@@ -104,12 +104,22 @@ def test_manifest_records_every_output(tmp_path: Path) -> None:
     build_folder([SEED], out, jobs=1)
     data = json.loads((out / "manifest.json").read_text())
     entries = {e["path"]: e for e in data["outputs"]}
-    assert set(entries) == {"india-us-critical-minerals.pdf", "india-us-critical-minerals.docx"}
+    assert set(entries) == {
+        "india-us-critical-minerals.pdf",
+        "india-us-critical-minerals.docx",
+        "india-us-critical-minerals.hi.pdf",
+        "india-us-critical-minerals.hi.docx",
+    }
+    titles = {
+        "en-IN": "India-US Cooperation on Critical Minerals",
+        "hi-IN": "महत्वपूर्ण खनिजों पर भारत-अमेरिका सहयोग",
+    }
     for path, entry in entries.items():
         blob = (out / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(blob).hexdigest()
         assert entry["bytes"] == len(blob)
-        assert entry["title"] == "India-US Cooperation on Critical Minerals"
+        assert entry["language"] == ("hi-IN" if ".hi." in path else "en-IN")
+        assert entry["title"] == titles[entry["language"]]
         assert entry["date"] == "2025-02-28" and entry["template"] == "policy-brief"
         assert entry["reportgen_version"] and entry["facts_hash"] and entry["content_hash"]
     assert entries["india-us-critical-minerals.pdf"]["pages"] >= 3

@@ -31,6 +31,7 @@ def test_build_one_format_into_a_chosen_folder(tmp_path: Path) -> None:
     result = run_cli("build", str(SEED), "--format", "pdf", "--out", str(tmp_path / "o"))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "o").iterdir() if not p.name.startswith(".")) == [
+        "india-us-critical-minerals.hi.pdf",  # the seed is published in English and Hindi
         "india-us-critical-minerals.pdf",
         "manifest.json",
     ]
