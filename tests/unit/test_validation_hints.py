@@ -76,7 +76,9 @@ def test_a_misspelt_block_is_one_problem_at_its_line(old: str, new: str, hint: s
 def test_a_misspelt_block_still_has_its_own_problems_found() -> None:
     text = variant("meta:", "mata:").replace("date: 2025-02-28", "date: 2025-13-45", 1)
     found = sorted((p.path, p.line) for p in problems_of(text))
-    assert found == [("mata", 7), ("meta.date", 12)]  # the date's own line, under 'mata:'
+    lines = text.splitlines()
+    mata, date = lines.index("mata:") + 1, lines.index("  date: 2025-13-45") + 1
+    assert found == [("mata", mata), ("meta.date", date)]  # the date's own line, under 'mata:'
 
 
 def test_a_misspelt_optional_field_still_says_unknown_field() -> None:
