@@ -90,7 +90,11 @@ def test_publish_recipes(
     (python,) = blocks("publish.md", "python")
     namespace = run_python(python, folder, "docs/publish.md", monkeypatch)
     report = namespace["report"]
-    assert [v.slug for v in report.new_versions] == ["india-us-critical-minerals"]  # type: ignore[attr-defined]
+    # the seed is published in English and Hindi: one version of each
+    assert [v.slug for v in report.new_versions] == [  # type: ignore[attr-defined]
+        "india-us-critical-minerals",
+        "india-us-critical-minerals.hi",
+    ]
     assert (folder / "dist" / "index.html").is_file()
 
 
@@ -104,16 +108,22 @@ def test_mail_recipes_against_a_real_server(
         local = env | {"REPORTGEN_SMTP_PORT": str(port), "REPORTGEN_SMTP_STARTTLS": "false"}
         done = sh(script.replace("smtp.example.org", "127.0.0.1"), folder, local)
     assert done.returncode == 0, done.stderr
-    assert "Dry run: 2 messages would be sent, none was." in done.stdout
-    # The send line mails both recipients; the --brief --docx line both again, with the DOCX.
-    assert len(server.arrived) == 4
+    # The analyst reads every language (English and Hindi), the minister's office Hindi.
+    assert "Dry run: 3 messages would be sent, none was." in done.stdout
+    # The send line mails all three; the --brief --docx line all three again, with the DOCX.
+    assert len(server.arrived) == 6
     assert {m.message["From"] for m in server.arrived} == {"Briefs desk <briefs@example.org>"}
-    assert any(name.endswith(".docx") for m in server.arrived[2:] for name in m.attachments())
+    assert any(name.endswith(".docx") for m in server.arrived[3:] for name in m.attachments())
+    hindi = [m for m in server.arrived if m.message["Content-Language"] == "hi-IN"]
+    assert {m.message["To"].split("<")[-1].rstrip(">") for m in hindi} == {
+        "analyst@example.org",
+        "minister.office@example.org",
+    }
     (python,) = blocks("mail.md", "python")
     monkeypatch.setenv("REPORTGEN_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("REPORTGEN_SMTP_FROM", "briefs@example.org")
     namespace = run_python(python, folder, "docs/mail.md", monkeypatch)
-    assert len(namespace["report"].planned) == 2  # type: ignore[attr-defined]
+    assert len(namespace["report"].planned) == 3  # type: ignore[attr-defined]  # en, hi; hi
 
 
 def test_schedule_recipes(
@@ -133,7 +143,7 @@ def test_schedule_recipes(
         assert done.returncode == 0, done.stderr
         assert "minerals: ok" in done.stdout and "Traceback" not in done.stderr
         assert re.search(r"^start \(UTC\)\s+end\s+job", done.stdout, re.M)
-        assert len(server.arrived) == 2
+        assert len(server.arrived) == 3  # the analyst in English and Hindi, the office in Hindi
         (python,) = blocks("schedule.md", "python")
         for name, value in local.items():
             monkeypatch.setenv(name, value)
