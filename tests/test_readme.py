@@ -142,20 +142,25 @@ def run_until_ready(command: str, cwd: Path, env: dict[str, str], ready: str) ->
     )
     assert process.stdout is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if ready in line:
-            url = re.search(r"http://127\.0\.0\.1:\d+/?", line)
-            if url:
-                assert httpx.get(url.group(0), timeout=30).status_code == 200
-            break
-    process.send_signal(signal.SIGINT)
-    # A scheduler finishes a run under way first (one is due at start near 06:30 IST).
-    out, _ = process.communicate(timeout=300)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if ready in line:
+                url = re.search(r"http://127\.0\.0\.1:\d+/?", line)
+                if url:
+                    assert httpx.get(url.group(0), timeout=30).status_code == 200
+                break
+        process.send_signal(signal.SIGINT)
+        # A scheduler finishes a run under way first (one is due at start near 06:30 IST).
+        out, _ = process.communicate(timeout=300)
+    finally:
+        if process.poll() is None:  # a failed check must not leave a server or scheduler behind
+            process.kill()
+            process.wait()
     text = "".join(lines) + out
     assert any(ready in line for line in lines), text
     assert process.returncode == 0 and "Traceback" not in text, text
