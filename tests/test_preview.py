@@ -110,6 +110,8 @@ def test_an_edited_figure_shows_within_two_seconds(running: tuple[str, Path, Pat
         print(f"the edit showed after {elapsed:.2f} s, of which the build took {build:.2f} s")
         overhead = elapsed - build
         assert overhead < max(1.4, 1.5 * build), f"{elapsed:.2f} s to the page, build {build:.2f} s"
+        if build < 0.8:  # a build as quick as on a quiet machine: the 2 s promise itself
+            assert elapsed < 2.0, f"{elapsed:.2f} s to the page, build {build:.2f} s"
 
         # Invalid facts: the problem with its lines, and the last good pages still there.
         facts.write_text(facts.read_text("utf-8").replace("2025-02-28", "2025-13-45", 1), "utf-8")
