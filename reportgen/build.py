@@ -18,12 +18,13 @@ of each of its outputs on disk is the manifest's.
 
 from __future__ import annotations
 
-import contextlib
+import collections
+import functools
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -34,13 +35,13 @@ from reportgen.errors import (
     FactsError,
     OutputError,
     Problem,
-    RenderTimeout,
     UnknownLanguage,
     UsageError,
     UserError,
 )
 from reportgen.fileio import remove_stray_temp_files
 from reportgen.jobs.job import (
+    JobResult,
     RenderJob,
     content_hash,
     dependencies_hash,
@@ -188,14 +189,28 @@ def theme_for(
     The template's own folder comes first, then the folders of the templates it extends.
     A template's `reference_docx:` (template.yaml) lies under its theme.yaml: the theme
     file's values win. A `reference_docx` given here (--reference-docx, a schedule job's
-    `reference_docx:`) is the build's own choice and lies over both.
+    `reference_docx:`) is the build's own choice and lies over both. Kept per dependencies
+    hash (it covers every file of the template, so an edited theme is read again) and
+    reference document: a long-running worker does not look for it on every render.
     """
+    deps = _with_reference(dependencies_hash(template, templates_dirs), reference_docx)
+    dirs = tuple(str(d) for d in templates_dirs)
+    reference = str(Path(reference_docx).resolve()) if reference_docx is not None else None
+    return _theme_of(template, dirs, deps, reference)
+
+
+@functools.lru_cache(maxsize=64)
+def _theme_of(
+    template: str, templates_dirs: tuple[str, ...], deps_hash: str, reference_docx: str | None
+) -> Any:
+    """Return theme_for(...) for one state of the template's files and reference (`deps_hash`)."""
     from reportgen.housedocx import apply_house_docx
     from reportgen.templating import find_template
     from reportgen.theme import default_theme
 
-    info = find_template(template, list(templates_dirs))
-    themes = [p for p in _template_files(template, templates_dirs) if p.name == "theme.yaml"]
+    dirs = [Path(d) for d in templates_dirs]
+    info = find_template(template, dirs)
+    themes = [p for p in _template_files(template, dirs) if p.name == "theme.yaml"]
     themes.sort(key=lambda p: p.parent != info.path)
     base = default_theme()
     if info.reference_docx is not None:
@@ -205,7 +220,7 @@ def theme_for(
         st = themes[0].stat()
         theme = _load_theme(themes[0], st.st_mtime_ns, st.st_size, base)
     if reference_docx is not None:
-        theme = apply_house_docx(theme, house_docx(reference_docx))
+        theme = apply_house_docx(theme, house_docx(Path(reference_docx)))
     return theme
 
 
@@ -522,27 +537,6 @@ class _Rendered:
         return str(self.entries[0]["slug"])
 
 
-def _build_job(job: _Job) -> _Rendered | tuple[str, list[Problem]]:
-    """Render one facts file (in a worker); return its entries and bytes, or its problems.
-
-    Nothing is written here: only the main process writes into the output folder.
-    """
-    from reportgen.deadline import render_deadline
-
-    try:
-        with render_deadline(job.timeout):
-            briefs = _render_languages(job)
-    except RenderTimeout as exc:
-        return (f"{job.facts_path}: {exc} (set another with --timeout)", [])
-    except FactsError as exc:
-        return (str(exc), list(exc.problems))
-    except UserError as exc:
-        return (f"{job.facts_path}: {exc}", [])
-    except OSError as exc:
-        return (f"{job.facts_path}: {exc.strerror or exc}", [])
-    return _entries(job, briefs)
-
-
 def _entries(job: _Job, briefs: Sequence[Any]) -> _Rendered:
     """Return the manifest entries and bytes of one facts file's briefs.
 
@@ -586,37 +580,7 @@ def _entries(job: _Job, briefs: Sequence[Any]) -> _Rendered:
     return _Rendered(entries, outputs, tuple(warnings))
 
 
-def _render_languages(job: _Job) -> list[BuiltBrief]:
-    """Return the briefs of one facts file: one per language asked for, or its diglot."""
-    from reportgen.facts import load_facts
-
-    if not job.facts_path.is_file():
-        raise UsageError(f"{job.facts_path}: no such facts file")
-    facts = load_facts(job.facts_path)  # read once; each language is a view of it
-    options: dict[str, Any] = {
-        "docx_page_numbers": job.docx_page_numbers,
-        "strict": job.strict,
-        "reference_docx": job.reference_docx,
-        "embed_facts": job.embed_facts,
-    }
-    args = (facts, job.formats, job.template, job.templates_dirs)
-    if job.diglot:
-        chosen = list(job.languages) or None
-        if chosen:
-            facts = _only_languages(facts, chosen)
-            args = (facts, *args[1:])
-        return [build_brief(*args, diglot=job.diglot, **options)]
-    wanted = list(job.languages) or list(facts.languages)
-    unknown = [lang for lang in wanted if lang not in facts.languages]
-    if unknown:
-        raise UsageError(
-            f"language {', '.join(unknown)} is not one of the brief's languages"
-            f" ({', '.join(facts.languages)})"
-        )
-    return [build_brief(*args, language=lang, **options) for lang in wanted]
-
-
-def _only_languages(facts: Any, languages: list[str]) -> Any:
+def only_languages(facts: Any, languages: list[str]) -> Any:
     """Return facts whose published languages are narrowed to `languages` (for a diglot)."""
     unknown = [lang for lang in languages if lang not in facts.languages]
     if unknown:
@@ -744,7 +708,13 @@ def _build_locked(
     collisions: list[str] = []
     staged = StagedOutputs(out_dir)
     new_entries: dict[str, dict[str, Any]] = {}
-    results = _run_jobs(todo, jobs) if executor is None else _run_on(executor, todo)
+    from reportgen.jobs.executor import LocalExecutor
+
+    remote = executor is not None and not isinstance(executor, LocalExecutor)
+    if executor is None:
+        workers = min(jobs or os.cpu_count() or 1, len(todo))
+        executor = LocalExecutor(workers, options.timeout)
+    results = _run_on(executor, todo, remote)
     try:
         for done, (job, result) in enumerate(results, start=report.up_to_date + 1):
             event = "failed"
@@ -900,96 +870,78 @@ def _record(entry: dict[str, Any]) -> OutputRecord:
     return OutputRecord(**{k: v for k, v in entry.items() if k in names})
 
 
-def _run_jobs(
-    todo: list[_Job], jobs: int | None
-) -> Iterable[tuple[_Job, _Rendered | tuple[str, list[Problem]]]]:
-    """Yield (job, result) for each job, in worker processes when more than one is useful."""
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers <= 1:
-        for job in todo:
-            yield job, _build_job(job)
-        return
-    # Imported here: a one-brief build does not pay for multiprocessing's import.
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    from reportgen.lifeline import init_worker, spawn_context
-
-    # Spawned workers inherit no descriptors (not the folder's lock) and die with this
-    # process, so a killed build leaves no orphan rendering on or holding the folder.
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=spawn_context(),
-        initializer=init_worker,
-        initargs=(os.getpid(),),
-    )
-    try:
-        # Results are taken in submission order so progress and the manifest are deterministic.
-        futures: list[tuple[_Job, Future]] = [(job, pool.submit(_build_job, job)) for job in todo]
-        for job, future in futures:
-            yield job, future.result()
-    except BaseException:
-        # Ctrl-C or an error: do not wait for the queued briefs, stop the workers now.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            with contextlib.suppress(Exception):
-                process.kill()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _run_on(
-    executor: Executor, todo: list[_Job]
+    executor: Executor, todo: list[_Job], remote: bool = False
 ) -> Iterable[tuple[_Job, _Rendered | tuple[str, list[Problem]]]]:
-    """Yield (job, result) for each job in order, rendered by `executor` (a queue).
+    """Yield (job, result) for each facts file in order, its briefs rendered by `executor`.
 
-    The facts are read here (a facts error never leaves this machine) and each of the
-    brief's languages asked for is a render job of its own.
+    The facts are read here, one file at a time while the executor already renders the
+    briefs of the files before (a facts error never leaves this machine), and each of the
+    brief's languages asked for, or its diglot, is a render job of its own.
     """
     plans: list[list[RenderJob] | tuple[str, list[Problem]]] = []
-    for job in todo:
-        try:
-            plans.append(_queue_jobs(job))
-        except FactsError as exc:
-            plans.append((str(exc), list(exc.problems)))
-        except UserError as exc:
-            plans.append((f"{job.facts_path}: {exc}", []))
-    flat = [render for plan in plans if isinstance(plan, list) for render in plan]
-    results = executor.run(flat)
-    for job, plan in zip(todo, plans, strict=True):
+
+    def render_jobs() -> Iterator[RenderJob]:
+        for job in todo:
+            plans.append(_plan_renders(job, remote))
+            if isinstance(plans[-1], list):
+                yield from plans[-1]
+
+    results = executor.run(render_jobs())
+    early: collections.deque[JobResult] = collections.deque()
+    for index, job in enumerate(todo):
+        while len(plans) <= index:  # the executor has not read this file yet: let it
+            try:
+                early.append(next(results)[1])
+            except StopIteration:
+                break
+        plan = plans[index]
         if isinstance(plan, tuple):
             yield job, plan
             continue
-        done = [next(results)[1] for _ in plan]
-        failed = next((r for r in done if not r.ok or r.brief is None), None)
-        if failed is None:
-            yield job, _entries(job, [(r.brief, r) for r in done])
-        elif failed.error == "FactsError":
-            yield job, (failed.message, list(failed.problems))
-        else:
-            yield job, (f"{job.facts_path}: {failed.message}", list(failed.problems))
+        done = [early.popleft() if early else next(results)[1] for _ in plan]
+        yield job, _outcome(job, done)
 
 
-def _queue_jobs(job: _Job) -> list[RenderJob]:
-    """Return the render jobs of one facts file: one per language asked for."""
+def _plan_renders(job: _Job, remote: bool) -> list[RenderJob] | tuple[str, list[Problem]]:
+    """Return the render jobs of one facts file, or (message, problems) when it cannot be read."""
+    try:
+        return _render_jobs(job, remote)
+    except FactsError as exc:
+        return (str(exc), list(exc.problems))
+    except UserError as exc:
+        return (f"{job.facts_path}: {exc}", [])
+    except OSError as exc:
+        return (f"{job.facts_path}: {exc.strerror or exc}", [])
+
+
+def _outcome(job: _Job, done: list[JobResult]) -> _Rendered | tuple[str, list[Problem]]:
+    """Return the entries and bytes of one facts file's rendered briefs, or why it failed."""
+    failed = next((r for r in done if not r.ok or r.brief is None), None)
+    if failed is None:
+        return _entries(job, [(r.brief, r) for r in done])
+    if failed.error == "FactsError":
+        return (failed.message, list(failed.problems))
+    if failed.error == "RenderTimeout":
+        return (f"{job.facts_path}: {failed.message} (set another with --timeout)", [])
+    return (f"{job.facts_path}: {failed.message}", list(failed.problems))
+
+
+def _render_jobs(job: _Job, remote: bool = False) -> list[RenderJob]:
+    """Return the render jobs of one facts file: one per language asked for, or its diglot.
+
+    `remote`: the jobs go to a queue's workers (which may not see a reference document).
+    """
     from reportgen.facts import load_facts
 
-    if job.diglot:
-        raise UsageError("diglot documents are not rendered through a queue yet; build them here")
-    if job.reference_docx is not None:
+    if remote and job.reference_docx is not None:
         raise UsageError(
             "--reference-docx is not rendered through a queue yet (workers may not see the"
             " file); build here, or name it in the template's template.yaml"
         )
     if not job.facts_path.is_file():
         raise UsageError("no such facts file")
-    facts = load_facts(job.facts_path)
-    wanted = list(job.languages) or list(facts.languages)
-    unknown = [lang for lang in wanted if lang not in facts.languages]
-    if unknown:
-        raise UsageError(
-            f"language {', '.join(unknown)} is not one of the brief's languages"
-            f" ({', '.join(facts.languages)})"
-        )
+    facts = load_facts(job.facts_path)  # read once; each language is a job of its own
     options: list[tuple[str, Any]] = []
     if job.docx_page_numbers:
         options.append(("docx_page_numbers", True))
@@ -997,6 +949,22 @@ def _queue_jobs(job: _Job) -> list[RenderJob]:
         options.append(("strict", True))
     if not job.embed_facts:
         options.append(("embed_facts", False))
+    if job.reference_docx is not None:
+        options.append(("reference_docx", str(Path(job.reference_docx).resolve())))
+    if job.diglot:
+        if job.languages:
+            only_languages(facts, list(job.languages))  # unknown languages: UsageError here
+            options.append(("diglot_languages", ",".join(job.languages)))
+        options.append(("diglot", job.diglot))
+        wanted: list[str | None] = [None]
+    else:
+        wanted = list(job.languages) or list(facts.languages)
+        unknown = [lang for lang in wanted if lang not in facts.languages]
+        if unknown:
+            raise UsageError(
+                f"language {', '.join(map(str, unknown))} is not one of the brief's languages"
+                f" ({', '.join(facts.languages)})"
+            )
     first = facts.languages[0]
     return [
         RenderJob(

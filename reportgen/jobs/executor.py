@@ -11,13 +11,15 @@ the outputs (the build writes files and the manifest, the service answers reques
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import logging
 import os
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reportgen.errors import BrokerUnavailable, ReportgenError
@@ -31,8 +33,13 @@ class Executor(ABC):
     """Runs render jobs and hands back their results in submission order."""
 
     @abstractmethod
-    def run(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[int, JobResult]]:
-        """Yield (index in `jobs`, result) for every job, in the order of `jobs`."""
+    def run(self, jobs: Iterable[RenderJob]) -> Iterator[tuple[int, JobResult]]:
+        """Yield (index in `jobs`, result) for every job, in the order of `jobs`.
+
+        A user's mistake in a job (bad facts, unknown template, past its deadline) is a
+        failed result, never an exception; exceptions mean the executor itself failed
+        (BrokerUnavailable when a queue's broker is gone for good).
+        """
 
     def close(self) -> None:  # noqa: B027 (most executors hold nothing to release)
         """Release what the executor holds (pools, connections)."""
@@ -45,34 +52,52 @@ class Executor(ABC):
 
 
 class LocalExecutor(Executor):
-    """Jobs in this process (one worker) or in a pool of `processes` worker processes."""
+    """Jobs in this process (one worker) or in a pool of `processes` worker processes.
 
-    def __init__(self, processes: int | None = None) -> None:
+    `timeout` seconds (None: no limit) is each render's deadline: a job past it ends as a
+    failed result whose error is "RenderTimeout". Jobs are taken from the iterable as they
+    come, so the caller may still be reading facts while the first ones render.
+    """
+
+    def __init__(self, processes: int | None = None, timeout: float | None = None) -> None:
         self.processes = processes
+        self.timeout = timeout
 
-    def run(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[int, JobResult]]:
-        workers = min(self.processes or os.cpu_count() or 1, len(jobs))
-        if workers <= 1:
-            for index, job in enumerate(jobs):
-                yield index, run_job(job)
+    def run(self, jobs: Iterable[RenderJob]) -> Iterator[tuple[int, JobResult]]:
+        stream = iter(jobs)
+        head = list(itertools.islice(stream, 2))
+        if (self.processes or os.cpu_count() or 1) <= 1 or len(head) <= 1:
+            for index, job in enumerate(itertools.chain(head, stream)):
+                yield index, run_job(job, self.timeout)
             return
+        yield from self._pooled(itertools.chain(head, stream))
+
+    def _pooled(self, jobs: Iterable[RenderJob]) -> Iterator[tuple[int, JobResult]]:
+        """Yield the results of `jobs` rendered in a pool of worker processes, in order."""
         # Imported here: a one-brief build does not pay for multiprocessing's import.
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import Future, ProcessPoolExecutor
 
         from reportgen.lifeline import init_worker, spawn_context
 
         # Spawned workers inherit no descriptors (not the folder's lock) and die with this
         # process, so a killed build leaves no orphan rendering on or holding the folder.
         pool = ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=self.processes or os.cpu_count() or 1,
             mp_context=spawn_context(),
             initializer=init_worker,
             initargs=(os.getpid(),),
         )
+        waiting: collections.deque[Future[JobResult]] = collections.deque()
+        index = 0
         try:
-            futures = [pool.submit(run_job, job) for job in jobs]
-            for index, future in enumerate(futures):
-                yield index, future.result()
+            for job in jobs:
+                waiting.append(pool.submit(run_job, job, self.timeout))
+                while waiting and waiting[0].done():  # hand on what is ready, in order
+                    yield index, waiting.popleft().result()
+                    index += 1
+            while waiting:
+                yield index, waiting.popleft().result()
+                index += 1
         except BaseException:
             # Ctrl-C or an error: do not wait for the queued briefs, stop the workers now.
             for process in list((getattr(pool, "_processes", None) or {}).values()):
@@ -135,14 +160,16 @@ class QueueExecutor(Executor):
 
         return int(self.client.llen(f"reportgen-dramatiq:{QUEUE}"))
 
-    def run(self, jobs: Sequence[RenderJob]) -> Iterator[tuple[int, JobResult]]:
+    def run(self, jobs: Iterable[RenderJob]) -> Iterator[tuple[int, JobResult]]:
         import redis
 
+        total = 0
         ready: dict[int, JobResult] = {}
         pending: dict[str, list[int]] = {}  # job id -> indexes waiting for it
         resolved: dict[int, RenderJob] = {}
         notify = f"reportgen:done:{uuid.uuid4().hex}"
         for index, job in enumerate(jobs):
+            total = index + 1
             try:
                 job = job.resolved()
             except ReportgenError as exc:
@@ -163,11 +190,11 @@ class QueueExecutor(Executor):
         next_index = 0
         last_seen = time.monotonic()
         warned = False
-        while next_index < len(jobs):
+        while next_index < total:
             while next_index in ready:
                 yield next_index, ready.pop(next_index)
                 next_index += 1
-            if next_index >= len(jobs):
+            if next_index >= total:
                 break
             try:
                 got = self.client.blpop([notify], timeout=1)
@@ -192,7 +219,7 @@ class QueueExecutor(Executor):
                     for i in pending.pop(job_id):
                         ready[i] = result
             except redis.ConnectionError:
-                self._reconnect(pending, resolved, notify, len(jobs) - len(pending))
+                self._reconnect(pending, resolved, notify, total - len(pending))
 
     def _safe_url(self) -> str:
         from reportgen.jobs.queue import redact

@@ -32,7 +32,7 @@ from reportgen.service.jobs_api import JobBoard, add_job_routes
 from reportgen.service.limits import BodyLimitMiddleware
 from reportgen.service.metrics import MeteredRenderer, ServiceMetrics
 from reportgen.service.queued import QueueRenderer
-from reportgen.service.rendering import Renderer, RenderJob, Validated, validate_in_worker
+from reportgen.service.rendering import Renderer, RenderRequest, Validated, validate_in_worker
 from reportgen.service.responses import (
     SafeJSONResponse,
     document_response,
@@ -380,7 +380,7 @@ def _add_api_routes(
     async def validate(request: Request) -> ValidationResult:
         """Return the identity of valid facts, or 422 with every problem (as the CLI lists them)."""
         upload = await read_upload(request)
-        job = RenderJob(upload.data, upload.filename, "pdf", None, briefs.templates_dirs)
+        job = RenderRequest(upload.data, upload.filename, "pdf", None, briefs.templates_dirs)
         result: Validated = await briefs.renderer.run(validate_in_worker, job)
         return ValidationResult(
             slug=result.slug,

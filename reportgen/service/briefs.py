@@ -19,7 +19,7 @@ from typing import Any
 from reportgen.errors import TemplateError, UsageError
 from reportgen.service.cache import CachedDocument, DocumentCache
 from reportgen.service.fingerprint import Fingerprints
-from reportgen.service.rendering import Rendered, Renderer, RenderJob, render_in_worker
+from reportgen.service.rendering import Rendered, Renderer, RenderRequest, render_in_worker
 from reportgen.writers import MEDIA_TYPES
 
 # Facts -> template entries kept at least (more while the cache holds more documents).
@@ -135,7 +135,7 @@ class BriefService:
             if pending is not None:
                 return await asyncio.shield(pending), True
         wanted, accept = language or (None, None)
-        job = RenderJob(
+        job = RenderRequest(
             facts, filename, fmt, template, self.templates_dirs,
             language=wanted, accept_language=accept,
         )  # fmt: skip
@@ -158,7 +158,7 @@ class BriefService:
         future.set_result(doc)
         return doc, False
 
-    async def _render(self, job: RenderJob, key: str | None) -> CachedDocument:
+    async def _render(self, job: RenderRequest, key: str | None) -> CachedDocument:
         """Render `job` in the pool, store the result in the cache and return it.
 
         The key is always computed here, in the process that will look it up again: a key

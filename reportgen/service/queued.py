@@ -22,8 +22,9 @@ from reportgen.service.rendering import (
     Failed,
     Rendered,
     RendererUnavailable,
-    RenderJob,
+    RenderRequest,
     raise_failure,
+    rendered,
     validate_in_worker,
 )
 
@@ -94,7 +95,7 @@ class QueueRenderer:
 
     # -------------------------------------------------------------- renders
 
-    async def run(self, func: Any, job: RenderJob) -> Any:
+    async def run(self, func: Any, job: RenderRequest) -> Any:
         """Return func(job)'s result: a render from the workers, or a local validation."""
         if func is validate_in_worker:
             result = await asyncio.to_thread(validate_in_worker, job)
@@ -107,14 +108,14 @@ class QueueRenderer:
         finally:
             self.running -= 1
 
-    async def _render(self, job: RenderJob) -> Rendered:
+    async def _render(self, job: RenderRequest) -> Rendered:
         """Send the render to the workers and wait for its result in the store."""
         import redis
 
-        from reportgen.jobs.job import RenderJob as QueueJob
+        from reportgen.jobs.job import RenderJob
         from reportgen.jobs.run import failed
 
-        queued = QueueJob(
+        queued = RenderJob(
             job.facts,
             job.filename,
             job.template,
@@ -166,7 +167,7 @@ class QueueRenderer:
         return {"mode": self.mode, "running": self.running, "waiting": self.waiting}
 
 
-def _language_of(job: RenderJob) -> tuple[str | None, str]:
+def _language_of(job: RenderRequest) -> tuple[str | None, str]:
     """Return (the language a queued job renders, None for the brief's first; its file name).
 
     Chosen here, where the request is, from ?lang= and Accept-Language against the brief's
@@ -186,16 +187,8 @@ def _rendered(result: Any, fmt: str) -> Rendered:
     """Return the Rendered of a done JobResult; raise the user error of a failed one."""
     if not result.ok and result.error == "InternalError":
         raise RendererUnavailable(result.message)  # a worker failed, not the input: 503
-    if not result.ok:
-        raise_failure(Failed(result.error, result.message, tuple(result.problems)))
-    brief = result.brief
-    return Rendered(
-        slug=brief.slug,
-        title=brief.title,
-        date=brief.date,
-        template=brief.template,
-        fmt=fmt,
-        body=result.outputs[fmt],
-        pages=result.pages.get(fmt),
-        language=getattr(brief, "language", "") or "",
-    )
+    answer = rendered(result, fmt)
+    if isinstance(answer, Failed):
+        raise_failure(answer)
+    assert isinstance(answer, Rendered)
+    return answer

@@ -30,11 +30,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen import errors
 from reportgen.deadline import render_deadline, timeout_message
 from reportgen.errors import Problem, RenderTimeout, UserError
+
+if TYPE_CHECKING:
+    from reportgen.jobs.job import JobResult
 
 log = logging.getLogger("reportgen.service")
 
@@ -58,8 +61,9 @@ class RendererUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class RenderJob:
-    """One document to render: facts bytes, their name for messages, format and template."""
+class RenderRequest:
+    """One request's document: facts bytes, their name for messages, format, template, and
+    the seconds left of the request's deadline. It becomes a reportgen.jobs RenderJob."""
 
     facts: bytes
     filename: str
@@ -142,61 +146,52 @@ def _warnings(facts: Any) -> tuple[Problem, ...]:
     return tuple(getattr(facts, "warnings", ()) or ())
 
 
-# Per worker process: stat-stamped dependency hashes, and the theme loaded for each of them
-# (reading a theme means parsing the template's files and its YAML: ~35 ms a render saved).
-_fingerprints: dict[tuple[Path, ...], Any] = {}
-_themes: dict[tuple[str, str], Any] = {}
+def render_in_worker(request: RenderRequest) -> Rendered | Failed:
+    """Return the rendered document for `request`, or the user error that stopped it.
 
-
-def _prints(templates_dirs: tuple[Path, ...]) -> Any:
-    """Return this worker's Fingerprints for `templates_dirs`."""
-    from reportgen.service.fingerprint import Fingerprints
-
-    return _fingerprints.setdefault(templates_dirs, Fingerprints(templates_dirs))
-
-
-def _theme(template: str, templates_dirs: tuple[Path, ...]) -> Any:
-    """Return the theme of `template`, loaded again only when its files changed."""
-    from reportgen.build import theme_for
-
-    key = (template, _prints(templates_dirs).dependencies_hash(template))
-    if key not in _themes:
-        if len(_themes) > 64:
-            _themes.clear()
-        _themes[key] = theme_for(template, templates_dirs)
-    return _themes[key]
-
-
-def render_in_worker(job: RenderJob) -> Rendered | Failed:
-    """Return the rendered document for `job`, or the user error that stopped it."""
-    from reportgen.build import build_brief
+    The language is negotiated here (?lang= and Accept-Language against the brief's
+    languages); the render is reportgen.jobs.run_job, as in a build and in a queue worker.
+    """
     from reportgen.i18n import negotiate
+    from reportgen.jobs.job import RenderJob
+    from reportgen.jobs.run import run_job
 
     try:
-        with _deadline(job.seconds):
-            facts = _parse(job.facts, job.filename)
-            template = job.template or facts.meta.template
-            theme = _theme(template, job.templates_dirs)
-            language = negotiate(facts.languages, job.language, job.accept_language)
-            brief = build_brief(
-                facts, (job.fmt,), template, job.templates_dirs, theme=theme, language=language
-            )
+        with _deadline(request.seconds):
+            facts = _parse(request.facts, request.filename)
+            chosen = negotiate(facts.languages, request.language, request.accept_language)
     except errors.ReportgenError as exc:
         return _failure(exc)
+    job = RenderJob(
+        request.facts,
+        request.filename,
+        request.template,
+        (request.fmt,),
+        None if chosen == facts.languages[0] else chosen,
+        templates_dirs=tuple(map(str, request.templates_dirs)),
+    )
+    return rendered(run_job(job, request.seconds, facts), request.fmt)
+
+
+def rendered(result: JobResult, fmt: str) -> Rendered | Failed:
+    """Return the Rendered document of a done job result, or the Failed of a failed one."""
+    if not result.ok or result.brief is None:
+        return Failed(result.error, result.message, tuple(result.problems))
+    brief = result.brief
     return Rendered(
         slug=brief.slug,
         title=brief.title,
         date=brief.date,
         template=brief.template,
-        fmt=job.fmt,
-        body=brief.outputs[job.fmt],
-        pages=brief.pages.get(job.fmt),
+        fmt=fmt,
+        body=result.outputs[fmt],
+        pages=result.pages.get(fmt),
         language=brief.language,
         name=brief.stem or brief.slug,
     )
 
 
-def validate_in_worker(job: RenderJob) -> Validated | Failed:
+def validate_in_worker(job: RenderRequest) -> Validated | Failed:
     """Return the identity and warnings of valid facts, or their problems."""
     try:
         with _deadline(job.seconds):
@@ -225,7 +220,7 @@ def warm_worker(parent_pid: int | None = None) -> None:
     collect_less_often()
     try:
         for path in sorted(EXAMPLE_FACTS.glob("*.yaml"))[:1]:
-            render_in_worker(RenderJob(path.read_bytes(), path.name, "pdf", None, ()))
+            render_in_worker(RenderRequest(path.read_bytes(), path.name, "pdf", None, ()))
     except Exception:  # warming is an optimisation: a failure here must not stop the pool
         log.warning("render worker warm-up failed", exc_info=True)
 
@@ -338,7 +333,7 @@ class Renderer:
             self.waiting -= 1
         return True
 
-    async def run(self, func: Callable[[RenderJob], Any], job: RenderJob) -> Any:
+    async def run(self, func: Callable[[RenderRequest], Any], job: RenderRequest) -> Any:
         """Return func(job) computed in the pool; raise QueueFull, RenderTimeout or a UserError.
 
         The deadline covers waiting for a slot and the render itself.

@@ -335,11 +335,14 @@ def test_a_template_reference_outside_its_folder_is_refused(tmp_path: Path) -> N
 
 
 def test_the_reference_is_refused_on_a_queue_rather_than_ignored() -> None:
-    from reportgen.build import _Job, _queue_jobs
+    from reportgen.build import _Job, _render_jobs
     from reportgen.errors import UsageError
 
+    job = _Job(SEED, ("docx",), None, (), reference_docx=REFERENCE)
     with pytest.raises(UsageError, match="reference-docx"):
-        _queue_jobs(_Job(SEED, ("docx",), None, (), reference_docx=REFERENCE))
+        _render_jobs(job, remote=True)
+    here = _render_jobs(job)  # a local build passes it to its render jobs
+    assert dict(here[0].options)["reference_docx"] == str(REFERENCE.resolve())
 
 
 # ---------------------------------------------------------------- LibreOffice's rendering
