@@ -38,6 +38,14 @@ from tests.queue.redisproc import RedisServer, Worker, heartbeat_ids, wait_for  
 
 SEED = ROOT / "facts" / "india-us-critical-minerals.yaml"
 CONFIGS = ("local -j 1", "local -j 2", "queue 1 worker", "queue 2 workers")
+# The workers run with the production defaults, not the tests' quick heartbeats and frequent
+# maintenance (which would add Redis commands a deployment does not make).
+DEFAULTS = {
+    "REPORTGEN_QUEUE_HEARTBEAT_MS": "15000",
+    "REPORTGEN_QUEUE_MAINTENANCE_CHANCE": "10000",
+    "REPORTGEN_QUEUE_MIN_BACKOFF_MS": "1000",
+    "REPORTGEN_QUEUE_RECONNECT_SECONDS": "60",
+}
 
 
 def variant(n: int, salt: int) -> dict:
@@ -126,16 +134,18 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict:
     client = server.client()
     results: dict = {c: {"wall": [], "client_cpu": [], "worker_cpu": []} for c in CONFIGS}
     results["redis"] = []
+    results["load"] = []  # (round, configuration, 1-minute load average at its start)
     try:
         for rnd in range(args.rounds):
             for index, config in enumerate(CONFIGS):
                 facts = write_batch(tmp / "facts", args.briefs, rnd * 10 + index)
                 out = tmp / "out"
+                results["load"].append([rnd + 1, config, os.getloadavg()[0]])
                 if config.startswith("local"):
                     wall, cpu = run_build(facts, out, ["-j", config[-1]])
                 else:
                     count = 1 if "1 worker" in config else 2
-                    workers = [Worker(server.url, 1) for _ in range(count)]
+                    workers = [Worker(server.url, 1, **DEFAULTS) for _ in range(count)]
                     try:
                         wait_for(lambda k=count: len(heartbeat_ids(client)) >= k, 120, "workers")
                         time.sleep(3)  # the warm-up render of each worker is done
@@ -296,6 +306,9 @@ def report(results: dict, args: argparse.Namespace) -> str:
             "One stored result (PDF + DOCX + meta) takes "
             f"{results['memory_per_result'] / 1024:.0f} KiB of Redis memory.",
         ]
+    if results.get("load"):
+        loads = ", ".join(f"{c} (round {r}) {v:.1f}" for r, c, v in results["load"])
+        lines += ["", f"1-minute load average at the start of each run: {loads}."]
     if results.get("redis_benchmark"):
         rates = ", ".join(f"{k} {v:,.0f}/s" for k, v in results["redis_benchmark"].items())
         lines += ["", f"redis-benchmark on this machine (20 clients, loopback): {rates}."]

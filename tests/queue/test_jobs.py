@@ -192,3 +192,25 @@ def test_a_job_renders_the_language_it_names() -> None:
     assert hindi.outputs["pdf"] != english.outputs["pdf"]
     missing = run_job(RenderJob(WATER, "water.yaml", formats=("pdf",), language="ta-IN"))
     assert missing.state == "failed" and "is not one of the brief's languages" in missing.message
+
+
+def test_a_diglot_is_one_job_of_its_own() -> None:
+    job = RenderJob(WATER, "water.yaml", formats=("pdf",), options=(("diglot", "stacked"),))
+    result = run_job(job.resolved())
+    assert result.ok, result.message
+    assert result.brief.stem == "water-for-cities.diglot"
+    assert result.brief.languages == ("hi-IN", "en-IN")  # Hindi first
+    plain = run_job(RenderJob(WATER, "water.yaml", formats=("pdf",)))
+    assert result.job_id != plain.job_id and result.outputs["pdf"] != plain.outputs["pdf"]
+    narrowed = RenderJob(
+        WATER, "water.yaml", formats=("pdf",),
+        options=(("diglot", "stacked"), ("diglot_languages", "en-IN,ta-IN")),
+    )  # fmt: skip
+    missing = run_job(narrowed)
+    assert missing.state == "failed" and "ta-IN" in missing.message
+
+
+def test_a_render_past_its_deadline_is_a_failed_result() -> None:
+    result = run_job(RenderJob(_facts(6), "slow.yaml", formats=("pdf",)), timeout=0.001)
+    assert result.state == "failed" and result.error == "RenderTimeout"
+    assert "time limit of 0.001 s" in result.message
