@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -50,9 +51,16 @@ DEFAULTS = {
 }
 
 
+@functools.cache
+def _seed_text() -> str:
+    """Return the seed facts' text in English, one document per job (made once: the batch
+    is a thousand variants of it)."""
+    return fresh_seed(0).decode("utf-8")
+
+
 def variant(n: int, salt: int) -> dict:
     """Return seed facts varied by n and salt: title, slug, amounts, number of sections."""
-    data = yaml.safe_load(fresh_seed(0))  # the seed in English: one document per job
+    data = yaml.load(_seed_text(), Loader=yaml.CSafeLoader)
     data["meta"]["title"] = f"Critical minerals brief no. {n} (run {salt})"
     data["meta"]["slug"] = f"brief-{n:04d}"
     data["sections"] = data["sections"][: 3 + n % 4]
@@ -67,7 +75,8 @@ def write_batch(folder: Path, count: int, salt: int) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for n in range(count):
-        text = yaml.safe_dump(variant(n, salt), allow_unicode=True, sort_keys=False)
+        data = variant(n, salt)
+        text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
         (folder / f"brief-{n:04d}.yaml").write_text(text, encoding="utf-8")
     return folder
 
