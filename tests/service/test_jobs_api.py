@@ -159,3 +159,18 @@ def test_metrics_parse_and_count_what_happened(jobs_client: TestClient, seed_byt
     assert values[("reportgen_jobs_total", (("outcome", "done"),))] == 1
     assert values[("reportgen_job_age_seconds_count", ())] == 1
     assert values[("reportgen_queue_depth", ())] == 0
+
+
+def test_a_job_that_fails_at_render_says_why(
+    jobs_client: TestClient, seed_bytes: bytes, fake_build: FakeBuild
+) -> None:
+    from reportgen.errors import LayoutError
+
+    fake_build.error = LayoutError("a table cell is taller than a page (budget.programmes[3])")
+    response = submit(jobs_client, seed_bytes, "?format=pdf")
+    assert response.status_code == 202
+    doc = wait_done(jobs_client, response.headers["location"])
+    assert doc["status"] == "failed" and doc["error"] == "LayoutError"
+    assert "taller than a page" in doc["message"] and doc["problems"] == []
+    assert "pdf" not in doc["links"]
+    assert jobs_client.get(f"{response.headers['location']}/result.pdf").status_code == 404
