@@ -176,16 +176,11 @@ class QueueExecutor(Executor):
                 ready[index] = failed("", exc)
                 continue
             resolved[index] = job
-            cached = self.store.get(job.id, job.formats)
-            if cached is not None:
-                ready[index] = cached
-            elif job.id in pending:
-                pending[job.id].append(index)
-            else:
-                pending[job.id] = [index]
+            while True:  # a broker lost while sending: wait for it, then go on with this job
                 try:
-                    self.send(job, notify)
-                except redis.ConnectionError:
+                    self._submit(index, job, ready, pending, notify)
+                    break
+                except (redis.ConnectionError, redis.TimeoutError):
                     self._reconnect(pending, resolved, notify, len(ready))
         next_index = 0
         last_seen = time.monotonic()
@@ -218,8 +213,31 @@ class QueueExecutor(Executor):
                     last_seen = time.monotonic()
                     for i in pending.pop(job_id):
                         ready[i] = result
-            except redis.ConnectionError:
+            except (redis.ConnectionError, redis.TimeoutError):
                 self._reconnect(pending, resolved, notify, total - len(pending))
+
+    def _submit(
+        self,
+        index: int,
+        job: RenderJob,
+        ready: dict[int, JobResult],
+        pending: dict[str, list[int]],
+        notify: str,
+    ) -> None:
+        """Answer job `index` from the store, or wait on the same job already sent, or send it.
+
+        Safe to call again after a lost broker: a job already pending is not added twice.
+        """
+        if job.id in pending:
+            if index not in pending[job.id]:
+                pending[job.id].append(index)
+            return
+        cached = self.store.get(job.id, job.formats)
+        if cached is not None:
+            ready[index] = cached
+            return
+        pending[job.id] = [index]
+        self.send(job, notify)
 
     def _safe_url(self) -> str:
         from reportgen.jobs.queue import redact
@@ -245,8 +263,14 @@ class QueueExecutor(Executor):
         while True:
             try:
                 self.client.ping()
+                again = 0
+                for job_id, indexes in pending.items():
+                    job = resolved[indexes[0]]
+                    if self.store.get(job_id, job.formats) is None:
+                        self.send(job, notify)
+                        again += 1
                 break
-            except redis.RedisError:
+            except redis.RedisError:  # still down, or down again while sending
                 if time.monotonic() > deadline:
                     raise BrokerUnavailable(
                         f"lost the broker at {self._safe_url()} for more than "
@@ -255,10 +279,4 @@ class QueueExecutor(Executor):
                         "same command again when the broker is back."
                     ) from None
                 time.sleep(0.5)
-        again = 0
-        for job_id, indexes in pending.items():
-            job = resolved[indexes[0]]
-            if self.store.get(job_id, job.formats) is None:
-                self.send(job, notify)
-                again += 1
         log.warning("the broker is back; sent %d unfinished job(s) again", again)
