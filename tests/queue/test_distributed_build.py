@@ -121,8 +121,9 @@ def test_a_second_build_is_answered_from_the_shared_store(
     facts = write_batch(tmp_path / "facts", 3)
     (facts / "water.yaml").write_bytes(WATER)  # two languages: two briefs from one file
     (facts / "zz-bad.yaml").write_text("meta:\n  title: 5\n", encoding="utf-8")
+    command = ["build", str(facts), "-j", "1", "--out", str(tmp_path / "l")]
     local = subprocess.run(
-        [sys.executable, "-m", "reportgen", "build", str(facts), "--out", str(tmp_path / "local")],
+        [sys.executable, "-m", "reportgen", *command],
         env=env(),
         capture_output=True,
         text=True,
@@ -147,10 +148,10 @@ def test_a_second_build_is_answered_from_the_shared_store(
     assert quiet == local.stderr.splitlines() == stderr_b.splitlines()
     assert "zz-bad.yaml:1: meta.date: missing required field 'date'" in stderr
     assert stdout.replace(str(tmp_path / "a"), "OUT") == local.stdout.replace(
-        str(tmp_path / "local"), "OUT"
+        str(tmp_path / "l"), "OUT"
     )
     assert (tmp_path / "a" / "water-for-cities.hi.pdf").is_file()
-    assert same_files(tmp_path / "local", tmp_path / "a") == []
+    assert same_files(tmp_path / "l", tmp_path / "a") == []
     assert same_files(tmp_path / "a", tmp_path / "b") == []
 
 
