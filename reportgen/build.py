@@ -47,6 +47,7 @@ from reportgen.jobs.job import (
     dependencies_hash,
     job_id,
     sha256_bytes,
+    with_reference,
 )
 from reportgen.jobs.job import template_files as _template_files
 from reportgen.staging import StagedOutputs
@@ -254,7 +255,7 @@ def _with_reference(deps_hash: str, reference_docx: Path | None) -> str:
     """Return the dependencies hash with a build's reference document counted in."""
     if reference_docx is None or not deps_hash:
         return deps_hash
-    return sha256_bytes(f"{deps_hash}:{house_docx(reference_docx).digest}".encode())
+    return with_reference(deps_hash, house_docx(reference_docx).digest)
 
 
 def render_formats(

@@ -86,6 +86,17 @@ def dependencies_hash(template: str, templates_dirs: Sequence[Path] = ()) -> str
     return digest.hexdigest()
 
 
+def with_reference(deps_hash: str, reference_digest: str) -> str:
+    """Return a dependencies hash with a reference document's SHA-256 counted in.
+
+    A build given a Word reference (--reference-docx) depends on that file as much as on
+    its template's files; "" stays "" (an unknown template: the brief is rebuilt anyway).
+    """
+    if not deps_hash:
+        return deps_hash
+    return sha256_bytes(f"{deps_hash}:{reference_digest}".encode())
+
+
 def job_id(
     deps_hash: str,
     facts_hash: str,
