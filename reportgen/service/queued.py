@@ -144,7 +144,8 @@ class QueueRenderer:
         except (redis.RedisError, OSError) as exc:
             self._executor = None
             raise BrokerUnavailable(f"the job queue is unreachable: {exc}") from None
-        return dataclasses.replace(_rendered(result, job.fmt), name=name)
+        answer = _rendered(result, job.fmt)
+        return dataclasses.replace(answer, name=name or answer.name)
 
     async def _wait(self, executor: Any, job: Any, notify: str) -> Any:
         """Return the job's result once a worker stored it; RenderTimeout past the timeout."""
