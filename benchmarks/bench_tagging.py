@@ -11,10 +11,12 @@ line, "plain", leaves those out too. The visitor still makes its structure eleme
 every mode (a few microseconds per block), so "off" slightly overstates what tagging costs
 nothing; the overhead measured is an upper bound of the drawing-time part.
 
-Rules (as benchmarks/bench.py): every round renders new content (a new title and new
-budget amounts: benchmarks/variants.py), the document is made from the facts outside the
-timing, the three modes run interleaved with the order rotating every round, and each line
-gives the median with its quartiles. Writes benchmarks/results/<date-time>-tagging.md/.json.
+Rules (as benchmarks/bench.py): every render draws content no other render drew (a new
+title and new budget amounts, so no chart drawing or other cache answers), the document is
+made from the facts outside the timing, the three modes run interleaved with the order
+rotating every round, and each line gives the median with its quartiles. Times are the
+process's CPU time (`time.process_time`), which a machine shared with other work disturbs
+far less than wall time. Writes benchmarks/results/<date-time>-tagging.md/.json.
 """
 
 from __future__ import annotations
@@ -84,14 +86,14 @@ def _without_tagger(original: Callable[..., Any], keep_finish: bool) -> Callable
 
 
 def render(doc: Any, theme: Any, attachments: tuple, mode: str) -> float:
-    """Return the seconds one PDF render of `doc` takes in `mode` (on, off, plain)."""
+    """Return the CPU seconds one PDF render of `doc` takes in `mode` (on, off, plain)."""
     original = pdf_render.tagged_canvas_maker
     if mode != "on":
         pdf_render.tagged_canvas_maker = _without_tagger(original, keep_finish=mode == "off")
     try:
-        started = time.perf_counter()
+        started = time.process_time()
         pdf_render.render_pdf_layout(doc, theme, attachments if mode != "plain" else ())
-        return time.perf_counter() - started
+        return time.process_time() - started
     finally:
         pdf_render.tagged_canvas_maker = original
 
@@ -117,16 +119,15 @@ def main() -> None:
         text = path.read_text(encoding="utf-8")
         samples: dict[str, list[float]] = {m: [] for m in modes}
         for n in range(args.rounds + 1):  # round 0 warms the process up and is not kept
-            data = varied(text, n)
-            facts = parse_facts(data, path.name)
-            view = facts.for_language(language) if language else facts
-            name = template or facts.meta.template
-            doc = build_document(view, name, [])
-            theme = theme_for(name)
-            attachments = (facts_attachment(facts.meta.slug, data),)
             order = modes[n % 3 :] + modes[: n % 3]
-            for mode in order:
-                seconds = render(doc, theme, attachments, mode)
+            for k, mode in enumerate(order):
+                data = varied(text, 3 * n + k)  # content no other render drew
+                facts = parse_facts(data, path.name)
+                view = facts.for_language(language) if language else facts
+                name = template or facts.meta.template
+                doc = build_document(view, name, [])
+                attachments = (facts_attachment(facts.meta.slug, data),)
+                seconds = render(doc, theme_for(name), attachments, mode)
                 if n:
                     samples[mode].append(seconds)
         results[label] = samples
@@ -151,7 +152,8 @@ def write_report(
         "",
         f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores;"
         f" load average {load_before[0]:.2f} before, {load_after[0]:.2f} after;"
-        f" {rounds} rounds per brief, new content every round, modes interleaved.",
+        f" {rounds} rounds per brief, new content for every render, modes interleaved;"
+        " CPU time of the render.",
         "",
         "| brief | tagging on / off (median of per-round ratios) | on: median (q1-q3) |"
         " off: median (q1-q3) | plain (no tags, no XMP/ICC/facts) |",

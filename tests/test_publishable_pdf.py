@@ -6,6 +6,7 @@ ToUnicode map, and the text in other scripts comes back from pdftotext as in the
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -108,6 +109,22 @@ def test_text_in_indic_scripts_comes_back_from_pdftotext_as_in_the_facts(
     assert len(extracted) >= 10
     known = _document_words(case)
     assert sorted(extracted - known) == []
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.startswith(("bilingual-hi", "diglot", "south-asia", "tamil"))],
+)
+def test_text_in_indic_scripts_comes_back_from_pdfminer_as_in_the_facts(
+    case: str, built: dict[str, Any]
+) -> None:
+    # pdfminer reads glyphs through the ToUnicode maps only (no /ActualText).
+    from pdfminer.high_level import extract_text
+
+    text = extract_text(io.BytesIO(built["get"](case).outputs["pdf"]))
+    extracted = indic_words(text)
+    assert len(extracted) >= 10
+    assert sorted(extracted - _document_words(case)) == []
 
 
 def _document_words(case: str) -> set[str]:

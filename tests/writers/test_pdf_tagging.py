@@ -332,6 +332,17 @@ def test_devanagari_round_trips_through_pdftotext(hindi_pdf: bytes, tmp_path: Pa
     assert HINDI_2 in squashed
 
 
+def test_devanagari_round_trips_through_pdfminer(hindi_pdf: bytes) -> None:
+    # pdfminer reads no /ActualText: the ToUnicode map alone gives logical order, because
+    # a cluster drawn out of order ("ति" drawn ि, त) has codes of its own.
+    from pdfminer.high_level import extract_text
+
+    squashed = " ".join(extract_text(io.BytesIO(hindi_pdf)).split())
+    assert HINDI in squashed and HINDI_2 in squashed
+    assert "नीति" in squashed and "खनिजों" in squashed
+    assert "नीित" not in squashed and "खिनजों" not in squashed
+
+
 def test_shaped_runs_carry_actual_text(hindi_pdf: bytes) -> None:
     pdf = pikepdf.open(io.BytesIO(hindi_pdf))
     found = []

@@ -69,6 +69,15 @@ class StructElem:
         if parent is not None and attach:
             parent.kids.append(self)
 
+    def __copy__(self) -> StructElem:
+        """Return this element: a copied flowable still marks the one element of the tree."""
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StructElem:
+        """Return this element (reportlab deep-copies content for trial layouts, as in
+        balanced columns; copying the element would copy the whole tree through `parent`)."""
+        return self
+
     def child(self, role: str, **kw: Any) -> StructElem:
         """Return a new element of `role` appended to this one's kids."""
         return StructElem(role, self, **kw)

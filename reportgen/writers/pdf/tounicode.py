@@ -61,7 +61,14 @@ def _face_name(font_name: str) -> str:
 
 
 def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
-    """Record, for each private-use glyph of `shaped`, the text of `word` it stands for."""
+    """Record, for each private-use glyph of `shaped`, the text of `word` it stands for.
+
+    Then give each cluster whose glyphs, read in drawing order, do not spell its text (a
+    vowel sign drawn before its consonant: "ति" drawn ि, त) codes of its own: the first
+    glyph maps to the cluster's whole text and the others to nothing, so readers that know
+    no /ActualText (pdfminer) still read the word in logical order. `shaped` is changed in
+    place (the same glyphs and positions, other codes).
+    """
     mapping = _document_map.get()
     if mapping is None:
         mapping = {}  # not in a document: the process map below still learns the glyphs
@@ -74,7 +81,21 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
         data = getattr(chars, "__shapeData__", None) or []
         face = _face_name(frag.fontName)
         glyphs += [(ch, d.cluster, face) for ch, d in zip(chars, data, strict=False)]
+    _map_private_glyphs(text, glyphs, mapping)
+    _logical_clusters(text, shaped, mapping)
     _record_sources(text, shaped)
+
+
+def _cluster_ends(text: str, clusters: list[int]) -> dict[int, int]:
+    """Return {cluster start: its end in `text`} for the clusters of a shaped word."""
+    starts = sorted(set(clusters))
+    return {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
+
+
+def _map_private_glyphs(
+    text: str, glyphs: list[tuple[str, int, str]], mapping: dict[tuple[str, int], str]
+) -> None:
+    """Map each private-use glyph to the text of its cluster no real-coded glyph draws."""
     starts = sorted({cluster for _, cluster, _ in glyphs})
     ends = {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
     for start in starts:
@@ -91,6 +112,60 @@ def record_shaped_word(word: list[Any], shaped: list[Any]) -> None:
                 mapping.setdefault((face, ord(ch)), value)
                 _process_map.setdefault((face, ord(ch)), value)
                 first = False
+
+
+def _glyph_text(face: str, ch: str, mapping: dict[tuple[str, int], str]) -> str:
+    """Return the text a glyph's code gives through the ToUnicode map."""
+    if ord(ch) not in _PRIVATE:
+        return ch
+    found = mapping.get((face, ord(ch)))
+    return found if found is not None else _process_map.get((face, ord(ch)), _REPLACEMENT)
+
+
+def _logical_clusters(text: str, shaped: list[Any], mapping: dict[tuple[str, int], str]) -> None:
+    """Recode the glyphs of each cluster that would read out of order (see record_shaped_word)."""
+    runs = [
+        (index, item[0], item[1])
+        for index, item in enumerate(shaped)
+        if index and len(item) == 2 and isinstance(item[1], ttfonts.ShapedStr)
+    ]
+    clusters = [d.cluster for _, _, chars in runs for d in chars.__shapeData__]
+    ends = _cluster_ends(text, clusters)
+    for index, frag, chars in runs:
+        data = chars.__shapeData__
+        face = _face_name(frag.fontName)
+        codes = list(str(chars))
+        changed = False
+        for start in sorted({d.cluster for d in data}):
+            where = [i for i, d in enumerate(data) if d.cluster == start and i < len(codes)]
+            want = text[start : ends[start]]
+            if "".join(_glyph_text(face, codes[i], mapping) for i in where) == want:
+                continue
+            for k, i in enumerate(where):
+                value = want if k == 0 else ""
+                code = _cluster_code(frag.fontName, codes[i], value)
+                if code is None:
+                    break
+                mapping[(face, code)] = value
+                _process_map.setdefault((face, code), value)
+                _shaped_faces.add(face)
+                codes[i] = chr(code)
+                changed = True
+        if changed:
+            shaped[index] = (frag, ttfonts.ShapedStr("".join(codes), shapeData=data))
+
+
+def _cluster_code(font_name: str, ch: str, value: str) -> int | None:
+    """Return a private code drawing the glyph of `ch` whose text is `value` (None: no room)."""
+    font = pdfmetrics.getFont(font_name)
+    gid = font.face.charToGlyph.get(ord(ch))
+    add = getattr(font, "hbAddPrivate", None)
+    if gid is None or add is None:
+        return None
+    try:
+        return int(add(f"reportgen-cluster:{gid}:{value}", gid, 0))
+    except AssertionError:  # reportlab's private range is full
+        return None
 
 
 def _record_sources(text: str, shaped: list[Any]) -> None:
@@ -148,7 +223,9 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     lines = []
     for index, code in enumerate(subset):
         if code in _PRIVATE:
-            text = mapping.get((face, code)) or _process_map.get((face, code), _REPLACEMENT)
+            text = mapping.get((face, code))
+            if text is None:
+                text = _process_map.get((face, code), _REPLACEMENT)
         else:
             text = chr(code)
         lines.append(f"<{index:02X}> <{_unicode_hex(text)}>")
