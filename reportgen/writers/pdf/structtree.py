@@ -61,10 +61,14 @@ class _StructElemObject(PDFObject):
 
     def format(self, document: Any) -> bytes:
         """Return the dictionary's bytes, references resolved to object numbers."""
+        numbers = document.idToObjectNumberAndVersion
         out = []
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
+            elif isinstance(part, PDFObjectReference) and part.name in numbers:
+                number, version = numbers[part.name]  # as PDFObjectReference.format does
+                out.append(f"{number} {version} R")
             else:
                 out.append(part.format(document).decode("latin-1"))
         return ("<< " + " ".join(out) + " >>").encode("latin-1")
