@@ -16,13 +16,17 @@ title and new budget amounts, so no chart drawing or other cache answers), the d
 made from the facts outside the timing, the three modes run interleaved with the order
 rotating every round, and each line gives the median with its quartiles. Times are the
 process's CPU time (`time.process_time`), which a machine shared with other work disturbs
-far less than wall time. Writes benchmarks/results/<date-time>-tagging.md/.json.
+far less than wall time, with the garbage collector run before and paused during each
+render (as timeit does): otherwise a collection of what earlier renders left falls on
+whichever render happens to trigger it, and the process's growing heap made later renders
+several times slower than earlier ones. Writes benchmarks/results/<date-time>-tagging.md/.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -90,11 +94,14 @@ def render(doc: Any, theme: Any, attachments: tuple, mode: str) -> float:
     original = pdf_render.tagged_canvas_maker
     if mode != "on":
         pdf_render.tagged_canvas_maker = _without_tagger(original, keep_finish=mode == "off")
+    gc.collect()
+    gc.disable()  # as timeit does: a collection of garbage left by earlier renders
     try:
         started = time.process_time()
         pdf_render.render_pdf_layout(doc, theme, attachments if mode != "plain" else ())
         return time.process_time() - started
     finally:
+        gc.enable()
         pdf_render.tagged_canvas_maker = original
 
 
