@@ -555,3 +555,28 @@ def test_page_breaks_and_line_breaks() -> None:
     body = docx.Document(io.BytesIO(write_docx(doc_of(text, m.PageBreak(), para("x"))))).element
     assert body.xpath(".//w:p[w:r/w:t='one']/w:r/w:br[not(@w:type)]")
     assert len(body.xpath(".//w:br[@w:type='page']")) == 1
+
+
+def test_a_text_column_is_as_wide_as_its_widest_word_in_the_font() -> None:
+    # "Government" in a column given little room broke as "Governmen / t" in LibreOffice: the
+    # minimum was a guess per character; it is the word's width in the table's font.
+    from reportgen.theme import default_theme
+    from reportgen.writers.docx.metrics import text_width
+    from reportgen.writers.docx.tables import column_widths
+
+    theme = default_theme()
+    fonts = (theme.body_font.regular, theme.body_font.bold)
+    cell = m.Cell
+    table = m.Table(
+        header=(cell((m.Text("Programme"),)), cell((m.Text("Funded by"),)),
+                cell((m.Text("Amount"),), "right")),
+        rows=((cell((m.Text("National small-towns water programme"),)),
+               cell((m.Text("Government"),)), cell((m.Text("₹5,000 crore"),), "right")),),
+        widths=(6.0, 1.0, 2.0),
+    )  # fmt: skip
+    size, pad = theme.sizes.table, 85 / 20
+    widths = column_widths(table, 9000, size, pad, fonts)
+    assert sum(widths) == 9000
+    assert widths[1] >= (text_width(fonts[0], "Government", size) + 2 * pad) * 20
+    assert widths[2] >= (text_width(fonts[0], "₹5,000 crore", size) + 2 * pad) * 20
+    assert widths[0] > widths[1]  # the room came from the column that had more than it needs

@@ -18,6 +18,8 @@ from reportgen.writers.docx.ooxml import W_VAL, qn, sub, twips
 from reportgen.writers.docx.runs import PLAIN
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reportgen.writers.docx.visitor import DocxVisitor
 
 W_TR, W_TC, W_TRPR, W_TCPR = qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
@@ -62,22 +64,26 @@ def _cell(row: Any, width: int, fill: str | None = None) -> tuple[Any, Any]:
     return tc, tcpr
 
 
-def column_widths(node: m.Table, total: int, size_pt: float, pad_pt: float) -> list[int]:
+def column_widths(
+    node: m.Table, total: int, size_pt: float, pad_pt: float, fonts: tuple[Path, Path]
+) -> list[int]:
     """Return column widths in twips: Table.widths (else text lengths), each column wide enough.
 
-    A column's minimum is its longest word (text columns, which may wrap between words) or
-    its longest entry (number columns, right-aligned, which must not wrap); columns below
-    their minimum take room from those with more than theirs.
+    A column's minimum is its widest word (text columns, which may wrap between words) or
+    its widest entry (number columns, right-aligned, which must not wrap), measured in the
+    table's fonts (regular, bold for the header); columns below their minimum take room
+    from those with more than theirs.
     """
     n = len(node.header)
     weights = [float(w) for w in node.widths] if len(node.widths) == n else []
     if not weights or any(w <= 0 for w in weights):
-        weights = [min(max(_longest(node, col, words=False), 4), 40) for col in range(n)]
+        weights = [min(max(_longest(node, col), 4), 40) for col in range(n)]
     scale = total / sum(weights)
     widths = [w * scale for w in weights]
-    per_char = 0.56 * size_pt * 20
+    # a point to spare: Word and LibreOffice round cell margins and advances their own way
     minimum = [
-        _longest(node, col, words=node.header[col].align != "right") * per_char + 2 * pad_pt * 20
+        (_widest(node, col, node.header[col].align != "right", fonts, size_pt) + 2 * pad_pt + 1)
+        * 20
         for col in range(n)
     ]
     if sum(minimum) <= total:
@@ -92,17 +98,33 @@ def column_widths(node: m.Table, total: int, size_pt: float, pad_pt: float) -> l
     return result
 
 
-def _longest(node: m.Table, col: int, words: bool) -> int:
-    """Return the length of the longest entry (or word) of column `col`, its header's words.
+def _widest(
+    node: m.Table, col: int, words: bool, fonts: tuple[Path, Path], size_pt: float
+) -> float:
+    """Return the width in pt of the widest entry (or word) of column `col`, header words bold.
+
+    Only the first 200 rows are looked at, which keeps big tables linear and cheap.
+    """
+    regular, bold = fonts
+    header = m.plain_text(node.header[col].content).split()
+    widest = max((text_width(bold, w, size_pt) for w in header), default=0.0)
+    for row in node.rows[:200]:
+        if col < len(row):
+            text = m.plain_text(row[col].content)
+            parts = text.split() if words else [text]
+            widest = max([widest, *(text_width(regular, p, size_pt) for p in parts)])
+    return widest
+
+
+def _longest(node: m.Table, col: int) -> int:
+    """Return the length in characters of the longest entry of column `col` (or its header).
 
     Only the first 200 rows are looked at, which keeps big tables linear and cheap.
     """
     longest = max((len(w) for w in m.plain_text(node.header[col].content).split()), default=1)
     for row in node.rows[:200]:
         if col < len(row):
-            text = m.plain_text(row[col].content)
-            parts = text.split() if words else [text]
-            longest = max([longest, *(len(p) for p in parts)])
+            longest = max(longest, len(m.plain_text(row[col].content)))
     return longest
 
 
@@ -116,7 +138,8 @@ def data_table(v: DocxVisitor, node: m.Table) -> list[Any]:
     if not node.header:
         return out
     total = round(v.text_width_pt * 20)
-    widths = column_widths(node, total, v.theme.sizes.table, 85 / 20)
+    fonts = (v.theme.body_font.regular, v.theme.body_font.bold)
+    widths = column_widths(node, total, v.theme.sizes.table, 85 / 20, fonts)
     tbl, _ = _table(st.BRIEF_TABLE, widths, True)
     pal = v.theme.palette
     aligns = [c.align for c in node.header]
