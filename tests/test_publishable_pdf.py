@@ -28,6 +28,8 @@ TEMPLATES = sorted(p.parent.name for p in (ROOT / "templates").glob("*/template.
 
 CASES: dict[str, dict[str, Any]] = {
     **{f"seed-{t}": {"facts": SEED, "template": t} for t in TEMPLATES},
+    **{f"seed-{t}-hi": {"facts": SEED, "template": t, "language": "hi-IN"} for t in TEMPLATES},
+    "seed-diglot": {"facts": SEED, "diglot": "stacked"},
     **{b.stem: {"facts": b} for b in BRIEFS},
     "bilingual-en": {"facts": "water"},
     "bilingual-hi": {"facts": "water", "language": "hi-IN"},
@@ -90,7 +92,13 @@ def indic_words(doc_json: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "case",
-    [c for c in CASES if c.startswith(("bilingual-hi", "diglot", "south-asia", "tamil"))],
+    [
+        c
+        for c in CASES
+        if c.startswith(("bilingual-hi", "diglot", "south-asia", "tamil"))
+        or c.endswith("-hi")
+        or c == "seed-diglot"
+    ],
 )
 def test_text_in_indic_scripts_comes_back_from_pdftotext_as_in_the_facts(
     case: str, built: dict[str, Any], tmp_path: Path
@@ -113,6 +121,8 @@ def test_text_in_indic_scripts_comes_back_from_pdftotext_as_in_the_facts(
 
 @pytest.mark.parametrize(
     "case",
+    # Not the seed's Hindi: pdfminer's layout analysis puts a space after a cluster whose
+    # mark is drawn offset ("अधिकृ त"), whatever the text maps to (docs/accessibility.md).
     [c for c in CASES if c.startswith(("bilingual-hi", "diglot", "south-asia", "tamil"))],
 )
 def test_text_in_indic_scripts_comes_back_from_pdfminer_as_in_the_facts(
@@ -138,8 +148,10 @@ def _document_words(case: str) -> set[str]:
         loaded = parse_facts(BILINGUAL, "water.yaml")
         views = [loaded.for_language("hi-IN"), loaded]
     else:
-        views = [load_facts(options["facts"])]
+        loaded = load_facts(options["facts"])
+        views = [loaded.for_language(lang) for lang in loaded.languages]
     words: set[str] = set()
     for view in views:
-        words |= indic_words(model.to_json(build_document(view, view.meta.template)))
+        template = options.get("template") or view.meta.template
+        words |= indic_words(model.to_json(build_document(view, template)))
     return words

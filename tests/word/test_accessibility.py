@@ -21,6 +21,8 @@ TEMPLATES = sorted(p.parent.name for p in (ROOT / "templates").glob("*/template.
 BRIEFS = sorted((ROOT / "tests" / "briefs").glob("*.yaml"))
 CASES: dict[str, dict[str, Any]] = {
     **{f"seed-{t}": {"facts": SEED, "template": t} for t in TEMPLATES},
+    **{f"seed-{t}-hi": {"facts": SEED, "template": t, "language": "hi-IN"} for t in TEMPLATES},
+    "seed-diglot": {"facts": SEED, "diglot": "stacked"},
     **{b.stem: {"facts": b} for b in BRIEFS},
     "bilingual-hi": {"facts": "water", "language": "hi-IN"},
     "diglot-columns": {"facts": "water", "diglot": "columns"},
