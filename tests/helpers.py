@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 
 
 def seed_data(bilingual: bool = False) -> dict[str, Any]:
@@ -59,3 +61,21 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def reportgen_on_path(tmp_path: Path) -> dict[str, str]:
+    """Return an environment whose `reportgen` command is the tree under test.
+
+    A shim in `tmp_path/bin` runs `python -m reportgen`, so shell recipes run as a user
+    types them, against this checkout rather than whatever is installed.
+    """
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "reportgen"
+    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m reportgen "$@"\n')
+    shim.chmod(0o755)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),
+    }

@@ -9,9 +9,7 @@ real SMTP server on 127.0.0.1 (tests/mail/smtpserver.py) that wants the docs' lo
 
 from __future__ import annotations
 
-import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -20,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEED
+from tests.helpers import reportgen_on_path
 from tests.mail.smtpserver import smtp_server
 
 pytestmark = [
@@ -50,16 +49,8 @@ def project(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         with pytest.raises(SystemExit) as done:
             main(["reference-docx", "-o", str(folder / "house.docx")])
         assert done.value.code == 0
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "reportgen"
-    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m reportgen "$@"\n')
-    shim.chmod(0o755)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("REPORTGEN_SMTP_")},
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = reportgen_on_path(tmp_path)
+    env = {k: v for k, v in env.items() if not k.startswith("REPORTGEN_SMTP_")}
     return folder, env
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shlex
 import shutil
 import signal
 import subprocess
@@ -18,6 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import reportgen_on_path
 from tests.service.serverproc import free_port
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -114,15 +113,8 @@ def clone_like(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     work = tmp_path / "clone"
     for folder in ("facts", "examples"):
         shutil.copytree(ROOT / folder, work / folder)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "reportgen"
-    shim.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m reportgen "$@"\n')
-    shim.chmod(0o755)
     env = {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(ROOT),
+        **reportgen_on_path(tmp_path),
         "PYTHONUNBUFFERED": "1",
         "BROWSER": "true",  # webbrowser runs `true URL`
     }
