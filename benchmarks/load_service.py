@@ -104,6 +104,11 @@ def start_server(args: argparse.Namespace, folder: Path) -> tuple[str, subproces
     if args.render_processes:
         command += ["--render-processes", str(args.render_processes)]
     process = subprocess.Popen(command, cwd=folder)
+    return wait_until_up(process, port), process
+
+
+def wait_until_up(process: subprocess.Popen[bytes], port: int) -> str:
+    """Return the server's base URL once its /healthz answers; exit if it dies or is slow."""
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -111,7 +116,7 @@ def start_server(args: argparse.Namespace, folder: Path) -> tuple[str, subproces
             raise SystemExit(f"the server exited with {process.returncode}")
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return base, process
+                return base
         except httpx.HTTPError:
             pass
         time.sleep(0.25)

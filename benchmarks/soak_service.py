@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_service import free_port, machine  # noqa: E402
+from benchmarks.load_service import free_port, machine, wait_until_up  # noqa: E402
 from benchmarks.variants import SEED, fresh_seed  # noqa: E402
 
 KINDS = ("fresh", "cached", "invalid", "oversized")
@@ -215,19 +215,7 @@ def start_server(args: argparse.Namespace, folder: Path) -> tuple[str, subproces
         "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=folder)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return base, process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    process.kill()
-    raise SystemExit("the server did not come up in 120 s")
+    return wait_until_up(process, port), process
 
 
 def warm_cache(base: str, workers: int) -> None:
